@@ -1,0 +1,40 @@
+# Two commands on a fresh machine:
+#   make lab   - set up .venv and start JupyterLab on the notebooks
+#   make test  - set up .venv and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# nbgrader starts alembic through a subprocess: the venv's bin/ must be on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+LAB_STAMP  := $(VENV)/.stamp-lab
+TEST_STAMP := $(VENV)/.stamp-test
+ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test setup bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(LAB_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[lab]'
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[lab,test]'
+	touch $(LAB_STAMP) $@
+
+setup: $(TEST_STAMP)
+
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(LAB_STAMP)
+	$(BIN)/python bench/optim_bench.py
+
+clean:
+	rm -rf $(VENV) grading .pytest_cache

@@ -1,0 +1,12 @@
+"""Optimization for training deep models: the course's reference implementations.
+
+Subpackages and modules: :mod:`course.optim` (first-order methods),
+:mod:`course.problems` (objectives), :mod:`course.gradcheck`,
+:mod:`course.backend` (NumPy or CuPy), :mod:`course.checks` (exercise checks),
+:mod:`course.plotting` and :mod:`course.widgets` (what the notebooks show).
+"""
+
+from course.backend import backend_info
+
+__all__ = ["backend_info"]
+__version__ = "0.1.0"
