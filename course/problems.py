@@ -60,7 +60,10 @@ def _namespace(xp: Any) -> Any:
 
 
 class Objective:
-    """Base class: input checks and ``__call__``. Subclasses set ``dim`` and ``name``."""
+    """Base class: input checks and ``__call__``. Subclasses set ``dim`` and ``name``.
+
+    ``value`` returns a 0-d array, also on NumPy (whose reductions give NumPy scalars).
+    """
 
     dim: int
     name: str
@@ -174,8 +177,8 @@ class Quadratic(Objective):
         return cls(xp.asarray(A, dtype=xp.float64), name=name)
 
     def value(self, x: Any) -> Any:
-        self._check(x)
-        return 0.5 * (x @ (self.A @ x)) - self.b @ x
+        xp = self._check(x)
+        return xp.asarray(0.5 * (x @ (self.A @ x)) - self.b @ x)
 
     def grad(self, x: Any) -> Any:
         self._check(x)
@@ -244,7 +247,7 @@ class Rosenbrock(Objective):
     def value(self, x: Any) -> Any:
         xp = self._check(x)
         head, tail = x[:-1], x[1:]
-        return xp.sum(100.0 * (tail - head**2) ** 2 + (1.0 - head) ** 2)
+        return xp.asarray(xp.sum(100.0 * (tail - head**2) ** 2 + (1.0 - head) ** 2))
 
     def grad(self, x: Any) -> Any:
         xp = self._check(x)
@@ -291,8 +294,8 @@ class Saddle(Objective):
         self.saddle_point = np.zeros(2)
 
     def value(self, x: Any) -> Any:
-        self._check(x)
-        return (1.0 - x[0] * x[1]) ** 2
+        xp = self._check(x)
+        return xp.asarray((1.0 - x[0] * x[1]) ** 2)
 
     def grad(self, x: Any) -> Any:
         xp = self._check(x)
@@ -382,7 +385,7 @@ class LogisticRegression(Objective):
         xp = self.xp
         z = X @ w
         losses = xp.log1p(xp.exp(-xp.abs(z))) + xp.maximum(z, xp.zeros_like(z)) - y * z
-        return xp.mean(losses) + 0.5 * self.l2 * (w @ w)
+        return xp.asarray(xp.mean(losses) + 0.5 * self.l2 * (w @ w))
 
     def _grad(self, w: Any, X: Any, y: Any) -> Any:
         return (self._sigmoid(X @ w) - y) @ X / X.shape[0] + self.l2 * w
@@ -418,7 +421,8 @@ class LogisticRegression(Objective):
         s = self._sigmoid(self.X @ w)
         weighted = self.X * (s * (1.0 - s))[:, None]
         eye = xp.eye(self.dim, dtype=self.X.dtype, device=array_api_compat.device(self.X))
-        return weighted.T @ self.X / self.n_samples + self.l2 * eye
+        H = weighted.T @ self.X / self.n_samples
+        return (H + H.T) / 2 + self.l2 * eye  # symmetric to the last bit
 
     def minibatch_value(self, w: Any, idx: Any) -> Any:
         """The loss averaged over the rows ``idx`` (a NumPy int array) plus the penalty."""
