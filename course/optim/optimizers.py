@@ -43,7 +43,7 @@ def _blocks(shape: tuple[int, ...]) -> list[Any]:
     for n in shape[1:]:
         row *= n
     rows = max(1, BLOCK_SIZE // max(row, 1))
-    return [slice(i, min(i + rows, shape[0])) for i in range(0, shape[0], rows)]
+    return [(slice(i, min(i + rows, shape[0])), ...) for i in range(0, shape[0], rows)]
 
 
 def _in_place(kernel: Callable[..., tuple], outputs: tuple, inputs: tuple = ()) -> None:
