@@ -22,15 +22,18 @@ GradFn = Callable[[Array], Array]
 
 
 def sgd_update(theta: Array, g: Array, lr: float) -> tuple[Array]:
+    """θ − ε g."""
     return (theta - lr * g,)
 
 
 def momentum_update(theta: Array, v: Array, g: Array, lr: float, alpha: float) -> tuple[Array, Array]:
+    """v ← α v − ε g;  θ ← θ + v."""
     v = alpha * v - lr * g
     return theta + v, v
 
 
 def adagrad_update(xp: Any, theta: Array, r: Array, g: Array, lr: float, delta: float) -> tuple[Array, Array]:
+    """r ← r + g ⊙ g;  θ ← θ − ε / (δ + √r) ⊙ g."""
     r = r + g * g
     return theta - lr / (delta + xp.sqrt(r)) * g, r
 
@@ -38,6 +41,7 @@ def adagrad_update(xp: Any, theta: Array, r: Array, g: Array, lr: float, delta: 
 def rmsprop_update(
     xp: Any, theta: Array, r: Array, g: Array, lr: float, rho: float, delta: float
 ) -> tuple[Array, Array]:
+    """r ← ρ r + (1 − ρ) g ⊙ g;  θ ← θ − ε / √(δ + r) ⊙ g."""
     r = rho * r + (1 - rho) * (g * g)
     return theta - lr / xp.sqrt(delta + r) * g, r
 
@@ -45,6 +49,7 @@ def rmsprop_update(
 def rmsprop_momentum_update(
     xp: Any, theta: Array, v: Array, r: Array, g: Array, lr: float, alpha: float, rho: float, delta: float
 ) -> tuple[Array, Array, Array]:
+    """r ← ρ r + (1 − ρ) g ⊙ g;  v ← α v − ε / √(δ + r) ⊙ g;  θ ← θ + v."""
     r = rho * r + (1 - rho) * (g * g)
     v = alpha * v - lr / xp.sqrt(delta + r) * g
     return theta + v, v, r
@@ -54,6 +59,7 @@ def adam_update(
     xp: Any, theta: Array, s: Array, r: Array, g: Array, t: int,
     lr: float, rho1: float, rho2: float, delta: float,
 ) -> tuple[Array, Array, Array]:
+    """Moments s, r, their bias corrections ŝ, r̂, and θ − ε ŝ / (√r̂ + δ)."""
     s = rho1 * s + (1 - rho1) * g
     r = rho2 * r + (1 - rho2) * (g * g)
     s_hat = s / (1 - rho1**t)
