@@ -10,8 +10,8 @@ Each optimizer is a small frozen object holding its hyperparameters, with
 Unlike the pure step functions of :mod:`course.optim.steps`, ``update``
 overwrites ``theta`` and the state's buffers in place, block by block, so a
 step over 10⁷ parameters reads and writes each buffer once and allocates only
-cache-sized temporaries. The formulas are the step functions' own
-(``*_update`` in ``steps.py``), so both give the same numbers.
+cache-sized temporaries. The formulas are the step functions' own in-place
+kernels (``*_update`` in ``steps.py``), so both give the same numbers.
 
 The learning rate ``lr`` is a number or a schedule ``k -> ε_k``, for example
 ``functools.partial(linear_decay, eps0=0.1, eps_tau=0.001, tau=100)``.
@@ -19,8 +19,11 @@ The learning rate ``lr`` is a number or a schedule ``k -> ε_k``, for example
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Union
+
+import array_api_compat
 
 from course import validation as check
 from course.backend import get_namespace
@@ -35,23 +38,27 @@ LearningRate = Union[float, Callable[[int], float]]
 BLOCK_SIZE = 1 << 14
 
 
-def _blocks(shape: tuple[int, ...]) -> list[Any]:
-    """Index expressions cutting an array of ``shape`` into blocks along axis 0."""
-    if len(shape) == 0 or shape[0] == 0:
+def _blocks(x: Array) -> list[Any]:
+    """Index expressions cutting ``x`` into blocks of about BLOCK_SIZE elements along axis 0.
+
+    A GPU array is one block: there, temporaries are cheap and kernel launches are not.
+    """
+    shape = tuple(x.shape)
+    if array_api_compat.is_cupy_array(x) or len(shape) == 0 or shape[0] == 0:
         return [...]
-    row = 1
-    for n in shape[1:]:
-        row *= n
+    row = math.prod(shape[1:])
     rows = max(1, BLOCK_SIZE // max(row, 1))
     return [(slice(i, min(i + rows, shape[0])), ...) for i in range(0, shape[0], rows)]
 
 
-def _in_place(kernel: Callable[..., tuple], outputs: tuple, inputs: tuple = ()) -> None:
-    """Overwrite ``outputs`` block by block with ``kernel(*outputs, *inputs)``."""
-    for index in _blocks(tuple(outputs[0].shape)):
-        new = kernel(*(x[index] for x in outputs), *(x[index] for x in inputs))
-        for x, value in zip(outputs, new):
-            x[index] = value
+def _in_place(kernel: Callable[..., None], *arrays: Array) -> None:
+    """Apply the in-place ``kernel`` to the same block of every array, block by block.
+
+    Basic slices are views, so the kernel's in-place operators write through to
+    the arrays (NumPy, CuPy and array-api-strict behave alike here).
+    """
+    for index in _blocks(arrays[0]):
+        kernel(*(x[index] for x in arrays))
 
 
 def _gradient(grad_fn: GradFn, point: Array, theta: Array) -> Array:
@@ -120,7 +127,7 @@ class SGD:
     def update(self, theta: Array, state: StepState, grad_fn: GradFn) -> tuple[Array, StepState]:
         g = _gradient(grad_fn, theta, theta)
         lr = _rate(self.lr, state.k)
-        _in_place(lambda th, gb: steps.sgd_update(th, gb, lr), (theta,), (g,))
+        _in_place(lambda th, gb: steps.sgd_update(th, gb, lr), theta, g)
         return theta, StepState(state.k + 1)
 
 
@@ -141,7 +148,7 @@ class Momentum:
     def update(self, theta: Array, state: VelocityState, grad_fn: GradFn) -> tuple[Array, VelocityState]:
         g = _gradient(grad_fn, theta, theta)
         lr = _rate(self.lr, state.k)
-        _in_place(lambda th, v, gb: steps.momentum_update(th, v, gb, lr, self.alpha), (theta, state.v), (g,))
+        _in_place(lambda th, v, gb: steps.momentum_update(th, v, gb, lr, self.alpha), theta, state.v, g)
         return theta, VelocityState(state.v, state.k + 1)
 
 
@@ -162,7 +169,7 @@ class Nesterov:
     def update(self, theta: Array, state: VelocityState, grad_fn: GradFn) -> tuple[Array, VelocityState]:
         g = _gradient(grad_fn, theta + self.alpha * state.v, theta)
         lr = _rate(self.lr, state.k)
-        _in_place(lambda th, v, gb: steps.momentum_update(th, v, gb, lr, self.alpha), (theta, state.v), (g,))
+        _in_place(lambda th, v, gb: steps.momentum_update(th, v, gb, lr, self.alpha), theta, state.v, g)
         return theta, VelocityState(state.v, state.k + 1)
 
 
@@ -184,7 +191,7 @@ class AdaGrad:
         xp = get_namespace(theta)
         g = _gradient(grad_fn, theta, theta)
         lr = _rate(self.lr, state.k)
-        _in_place(lambda th, r, gb: steps.adagrad_update(xp, th, r, gb, lr, self.delta), (theta, state.r), (g,))
+        _in_place(lambda th, r, gb: steps.adagrad_update(xp, th, r, gb, lr, self.delta), theta, state.r, g)
         return theta, SquaresState(state.r, state.k + 1)
 
 
@@ -210,8 +217,9 @@ class RMSProp:
         lr = _rate(self.lr, state.k)
         _in_place(
             lambda th, r, gb: steps.rmsprop_update(xp, th, r, gb, lr, self.rho, self.delta),
-            (theta, state.r),
-            (g,),
+            theta,
+            state.r,
+            g,
         )
         return theta, SquaresState(state.r, state.k + 1)
 
@@ -244,8 +252,10 @@ class RMSPropNesterov:
             lambda th, v, r, gb: steps.rmsprop_momentum_update(
                 xp, th, v, r, gb, lr, self.alpha, self.rho, self.delta
             ),
-            (theta, state.v, state.r),
-            (g,),
+            theta,
+            state.v,
+            state.r,
+            g,
         )
         return theta, VelocitySquaresState(state.v, state.r, state.k + 1)
 
@@ -275,8 +285,10 @@ class Adam:
         t = state.k + 1
         _in_place(
             lambda th, s, r, gb: steps.adam_update(xp, th, s, r, gb, t, lr, self.rho1, self.rho2, self.delta),
-            (theta, state.s, state.r),
-            (g,),
+            theta,
+            state.s,
+            state.r,
+            g,
         )
         return theta, MomentsState(state.s, state.r, t)
 

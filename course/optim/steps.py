@@ -2,12 +2,14 @@
 
 Notation as in the book: parameters θ, gradient g, learning rate ε (``lr``).
 Every function checks its arguments, computes with the array-API namespace of
-its inputs (NumPy, CuPy, ...), returns new arrays and never modifies its inputs.
+its inputs (NumPy, CuPy, ...), returns new arrays and never modifies its inputs:
+it copies them and applies the in-place update formula (``*_update``) to the copies.
 These are the signatures the notebooks' exercises ask students to implement.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from course import validation as check
@@ -16,55 +18,72 @@ Array = Any
 GradFn = Callable[[Array], Array]
 
 
-# The update formulas, without argument checks. The step functions below check
-# their arguments and call these; the optimizer objects in ``optimizers.py``
-# call them block by block on buffers they own, so both give the same numbers.
+# The update formulas, in place: each overwrites θ and its buffers with their new
+# values. The step functions below check their arguments, copy, and call these on
+# the copies; the optimizer objects in ``optimizers.py`` call them block by block
+# on buffers they own. One formula per method, so both give the same numbers.
 
 
-def sgd_update(theta: Array, g: Array, lr: float) -> tuple[Array]:
-    """θ − ε g."""
-    return (theta - lr * g,)
+def sgd_update(theta: Array, g: Array, lr: float) -> None:
+    """θ ← θ − ε g."""
+    theta -= lr * g
 
 
-def momentum_update(theta: Array, v: Array, g: Array, lr: float, alpha: float) -> tuple[Array, Array]:
+def momentum_update(theta: Array, v: Array, g: Array, lr: float, alpha: float) -> None:
     """v ← α v − ε g;  θ ← θ + v."""
-    v = alpha * v - lr * g
-    return theta + v, v
+    v *= alpha
+    v -= lr * g
+    theta += v
 
 
-def adagrad_update(xp: Any, theta: Array, r: Array, g: Array, lr: float, delta: float) -> tuple[Array, Array]:
+def adagrad_update(xp: Any, theta: Array, r: Array, g: Array, lr: float, delta: float) -> None:
     """r ← r + g ⊙ g;  θ ← θ − ε / (δ + √r) ⊙ g."""
-    r = r + g * g
-    return theta - lr / (delta + xp.sqrt(r)) * g, r
+    r += g * g
+    theta -= lr * g / (delta + xp.sqrt(r))
 
 
-def rmsprop_update(
-    xp: Any, theta: Array, r: Array, g: Array, lr: float, rho: float, delta: float
-) -> tuple[Array, Array]:
+def rmsprop_update(xp: Any, theta: Array, r: Array, g: Array, lr: float, rho: float, delta: float) -> None:
     """r ← ρ r + (1 − ρ) g ⊙ g;  θ ← θ − ε / √(δ + r) ⊙ g."""
-    r = rho * r + (1 - rho) * (g * g)
-    return theta - lr / xp.sqrt(delta + r) * g, r
+    r *= rho
+    r += (1 - rho) * (g * g)
+    theta -= lr * g / xp.sqrt(delta + r)
 
 
 def rmsprop_momentum_update(
     xp: Any, theta: Array, v: Array, r: Array, g: Array, lr: float, alpha: float, rho: float, delta: float
-) -> tuple[Array, Array, Array]:
+) -> None:
     """r ← ρ r + (1 − ρ) g ⊙ g;  v ← α v − ε / √(δ + r) ⊙ g;  θ ← θ + v."""
-    r = rho * r + (1 - rho) * (g * g)
-    v = alpha * v - lr / xp.sqrt(delta + r) * g
-    return theta + v, v, r
+    r *= rho
+    r += (1 - rho) * (g * g)
+    v *= alpha
+    v -= lr * g / xp.sqrt(delta + r)
+    theta += v
 
 
 def adam_update(
     xp: Any, theta: Array, s: Array, r: Array, g: Array, t: int,
     lr: float, rho1: float, rho2: float, delta: float,
-) -> tuple[Array, Array, Array]:
-    """Moments s, r, their bias corrections ŝ, r̂, and θ − ε ŝ / (√r̂ + δ)."""
-    s = rho1 * s + (1 - rho1) * g
-    r = rho2 * r + (1 - rho2) * (g * g)
-    s_hat = s / (1 - rho1**t)
-    r_hat = r / (1 - rho2**t)
-    return theta - lr * s_hat / (xp.sqrt(r_hat) + delta), s, r
+) -> None:
+    """s ← ρ₁ s + (1 − ρ₁) g;  r ← ρ₂ r + (1 − ρ₂) g ⊙ g;  θ ← θ − ε ŝ / (√r̂ + δ).
+
+    With c₁ = 1 − ρ₁ᵗ and c₂ = 1 − ρ₂ᵗ, ŝ = s/c₁ and √r̂ = √r/√c₂, so
+    ε ŝ / (√r̂ + δ) = (ε √c₂ / c₁) · s / (√r + δ √c₂): the same step in fewer
+    passes over the arrays (this is the optimizers' hot loop).
+    """
+    s *= rho1
+    s += (1 - rho1) * g
+    r *= rho2
+    r += (1 - rho2) * (g * g)
+    c1, root_c2 = 1 - rho1**t, math.sqrt(1 - rho2**t)
+    step = xp.sqrt(r)
+    step += delta * root_c2
+    step = s / step
+    step *= lr * root_c2 / c1
+    theta -= step
+
+
+def _copies(xp: Any, *arrays: Array) -> tuple[Array, ...]:
+    return tuple(xp.asarray(x, copy=True) for x in arrays)
 
 
 def _gradient_at(grad_fn: GradFn, point: Array, like: Array) -> Array:
@@ -93,9 +112,11 @@ def sgd_step(theta: Array, g: Array, lr: float) -> Array:
     theta : array
         The updated parameters.
     """
-    check.float_arrays(theta=theta, g=g)
+    xp = check.float_arrays(theta=theta, g=g)
     lr = check.positive("lr", lr)
-    return sgd_update(theta, g, lr)[0]
+    (theta,) = _copies(xp, theta)
+    sgd_update(theta, g, lr)
+    return theta
 
 
 def momentum_step(
@@ -120,10 +141,12 @@ def momentum_step(
     theta, v : array
         The updated parameters and velocity.
     """
-    check.float_arrays(theta=theta, v=v, g=g)
+    xp = check.float_arrays(theta=theta, v=v, g=g)
     lr = check.positive("lr", lr)
     alpha = check.unit_interval("alpha", alpha)
-    return momentum_update(theta, v, g, lr, alpha)
+    theta, v = _copies(xp, theta, v)
+    momentum_update(theta, v, g, lr, alpha)
+    return theta, v
 
 
 def nesterov_step(
@@ -149,11 +172,13 @@ def nesterov_step(
     theta, v : array
         The updated parameters and velocity.
     """
-    check.float_arrays(theta=theta, v=v)
+    xp = check.float_arrays(theta=theta, v=v)
     lr = check.positive("lr", lr)
     alpha = check.unit_interval("alpha", alpha)
     g = _gradient_at(grad_fn, theta + alpha * v, theta)
-    return momentum_update(theta, v, g, lr, alpha)
+    theta, v = _copies(xp, theta, v)
+    momentum_update(theta, v, g, lr, alpha)
+    return theta, v
 
 
 def adagrad_step(
@@ -178,7 +203,9 @@ def adagrad_step(
     xp = check.float_arrays(theta=theta, r=r, g=g)
     lr = check.positive("lr", lr)
     delta = check.positive("delta", delta)
-    return adagrad_update(xp, theta, r, g, lr, delta)
+    theta, r = _copies(xp, theta, r)
+    adagrad_update(xp, theta, r, g, lr, delta)
+    return theta, r
 
 
 def rmsprop_step(
@@ -209,7 +236,9 @@ def rmsprop_step(
     lr = check.positive("lr", lr)
     rho = check.unit_interval("rho", rho)
     delta = check.positive("delta", delta)
-    return rmsprop_update(xp, theta, r, g, lr, rho, delta)
+    theta, r = _copies(xp, theta, r)
+    rmsprop_update(xp, theta, r, g, lr, rho, delta)
+    return theta, r
 
 
 def rmsprop_nesterov_step(
@@ -256,7 +285,9 @@ def rmsprop_nesterov_step(
     rho = check.unit_interval("rho", rho)
     delta = check.positive("delta", delta)
     g = _gradient_at(grad_fn, theta + alpha * v, theta)
-    return rmsprop_momentum_update(xp, theta, v, r, g, lr, alpha, rho, delta)
+    theta, v, r = _copies(xp, theta, v, r)
+    rmsprop_momentum_update(xp, theta, v, r, g, lr, alpha, rho, delta)
+    return theta, v, r
 
 
 def adam_step(
@@ -302,4 +333,6 @@ def adam_step(
     rho1 = check.unit_interval("rho1", rho1)
     rho2 = check.unit_interval("rho2", rho2)
     delta = check.positive("delta", delta)
-    return adam_update(xp, theta, s, r, g, t, lr, rho1, rho2, delta)
+    theta, s, r = _copies(xp, theta, s, r)
+    adam_update(xp, theta, s, r, g, t, lr, rho1, rho2, delta)
+    return theta, s, r
