@@ -1,0 +1,298 @@
+"""Tests for course.widgets: every explorer draws, redraws, degrades to a PNG, and runs headless."""
+
+from __future__ import annotations
+
+import base64
+
+import ipywidgets
+import matplotlib.pyplot as plt
+import nbformat
+import numpy as np
+import pytest
+from IPython.core.formatters import DisplayFormatter
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from nbclient import NotebookClient
+
+from course import widgets
+from course.optim import AdaGrad, Adam, RMSProp, run
+from course.problems import rosenbrock
+from course.widgets import Explorer
+from course.widgets.adaptive import effective_rates
+from course.widgets.momentum import VALLEY_START
+from course.widgets.sgd import learning_rate
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+#: factory, number of axes, a control to move and a value to move it to, and
+#: keyword arguments that make a quick explorer (the defaults are tested once)
+EXPLORERS = {
+    "sgd": (widgets.sgd_explorer, 2, "lr", 0.05, {"steps": 50}),
+    "batch_size": (widgets.batch_size_explorer, 2, "batch_size", 64, {"samples": 50}),
+    "momentum": (widgets.momentum_explorer, 2, "alpha", 0.5, {"steps": 30}),
+    "terminal_velocity": (widgets.terminal_velocity_explorer, 1, "alpha", 0.5, {"steps": 30}),
+    "adaptive": (widgets.adaptive_explorer, 3, "adam_lr", 0.01, {"steps": 40}),
+}
+
+
+@pytest.fixture(scope="module")
+def explorers():
+    """One explorer of each kind with its default settings (read-only: don't move controls)."""
+    return {name: factory() for name, (factory, *_) in EXPLORERS.items()}
+
+
+def plotted_data(fig: Figure) -> list[np.ndarray]:
+    """The data of every line and scatter of the figure, in drawing order."""
+    data = []
+    for ax in fig.axes:
+        data += [np.asarray(line.get_xydata(), dtype=float) for line in ax.get_lines()]
+        data += [np.asarray(c.get_offsets(), dtype=float) for c in ax.collections if isinstance(c, PathCollection)]
+    return data
+
+
+def png_of(bundle_value: str) -> bytes:
+    return base64.b64decode(bundle_value)
+
+
+def texts(fig: Figure) -> str:
+    """All text written into the axes, with line breaks and indents as single spaces."""
+    return " ".join(" ".join(t.get_text().split()) for ax in fig.axes for t in ax.texts)
+
+
+def legend_labels(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_creating_an_explorer_draws_once(explorers, name):
+    _, n_axes, control, _, _ = EXPLORERS[name]
+    w = explorers[name]
+    assert isinstance(w, Explorer) and isinstance(w, ipywidgets.VBox)
+    assert w.draws == 1
+    assert isinstance(w.figure, Figure)
+    assert len(w.figure.axes) == n_axes
+    assert all(ax.get_lines() for ax in w.figure.axes), "every panel must show lines"
+    assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in w.figure.axes)
+    assert control in w.controls and w.controls[control] in w.children[0].children
+    assert w.output in w.children
+    for data in plotted_data(w.figure):
+        assert np.all(np.isfinite(data)), "no NaN or inf may reach the plot"
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_moving_a_control_redraws(name):
+    factory, n_axes, control, value, quick = EXPLORERS[name]
+    w = factory(**quick)
+    before, png_before = w.figure, w.output.outputs[0]["data"]["image/png"]
+    w.controls[control].value = value
+    assert w.draws == 2
+    assert w.values[control] == value
+    assert w.figure is not before and len(w.figure.axes) == n_axes
+    old, new = plotted_data(before), plotted_data(w.figure)
+    assert len(old) != len(new) or any(a.shape != b.shape or not np.allclose(a, b) for a, b in zip(old, new))
+    assert w.output.outputs[0]["data"]["image/png"] != png_before
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_display_bundle_holds_widget_view_png_and_text(explorers, name):
+    w = explorers[name]
+    data, _ = DisplayFormatter().format(w)  # what IPython sends for a cell's last expression
+    assert data[WIDGET_VIEW]["model_id"] == w.model_id
+    png = png_of(data["image/png"])
+    assert png.startswith(PNG_MAGIC) and len(png) > 10_000
+    assert data["image/png"] == w.output.outputs[0]["data"]["image/png"], "the fallback is the current figure"
+    assert "Explorer" in data["text/plain"]
+
+
+def test_the_static_png_follows_the_controls():
+    w = widgets.terminal_velocity_explorer(alpha=0.9, steps=30)
+    first = w._repr_mimebundle_()["image/png"]
+    w.controls["alpha"].value = 0.99
+    assert w._repr_mimebundle_()["image/png"] != first
+    assert "alpha=0.99" in w._repr_mimebundle_()["text/plain"]
+
+
+@pytest.mark.parametrize(
+    "factory, kwargs",
+    [
+        (widgets.sgd_explorer, {"lr": 1e4, "steps": 20}),
+        (widgets.momentum_explorer, {"lr": 3.0}),
+        (widgets.adaptive_explorer, {"adagrad_lr": 1e3, "rmsprop_lr": 1e3, "adam_lr": 1e3, "steps": 20}),
+    ],
+    ids=["sgd", "momentum", "adaptive"],
+)
+def test_a_diverging_setting_shows_the_message(factory, kwargs):
+    w = factory(**kwargs)
+    assert w.draws == 1
+    note = texts(w.figure)
+    assert "diverged at step" in note and "try a smaller learning rate" in note
+    for data in plotted_data(w.figure):
+        assert np.all(np.isfinite(data))
+
+
+def test_diverged_paths_are_labelled_and_clipped_to_the_window():
+    w = widgets.momentum_explorer(lr=3.0, steps=20)
+    left = w.figure.axes[0]
+    assert all("diverged at step" in label for label in legend_labels(left) if label != "minimum")
+    (x0, x1), (y0, y1) = left.get_xlim(), left.get_ylim()
+    for line in left.get_lines():
+        xy = line.get_xydata()[:-1]  # the last point may lie outside: the line leaves the window
+        assert np.all((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+
+
+def test_momentum_explorer_starts_in_the_valley_and_beats_gradient_descent():
+    w = widgets.momentum_explorer(lr=0.1, alpha=0.9, steps=60)
+    left, right = w.figure.axes
+    paths = {line.get_label(): line.get_xydata() for line in left.get_lines()}
+    for name in ("gradient descent", "momentum", "Nesterov"):
+        np.testing.assert_allclose(paths[name][0], VALLEY_START)
+        assert len(paths[name]) == 61
+    losses = {line.get_label(): line.get_ydata() for line in right.get_lines()}
+    assert losses["momentum"][-1] < losses["gradient descent"][-1] / 10
+    assert losses["Nesterov"][-1] < losses["gradient descent"][-1] / 10
+    assert right.get_yscale() == "log"
+
+
+def test_terminal_velocity_is_reached_and_drawn():
+    lr, alpha = 0.1, 0.5
+    w = widgets.terminal_velocity_explorer(alpha=alpha, lr=lr, steps=100)
+    (ax,) = w.figure.axes
+    speed, terminal, plain = ax.get_lines()
+    np.testing.assert_allclose(speed.get_ydata()[0], lr)  # the first step is plain SGD's
+    np.testing.assert_allclose(speed.get_ydata()[-1], lr / (1 - alpha), rtol=1e-9)
+    np.testing.assert_allclose(terminal.get_ydata(), lr / (1 - alpha))
+    np.testing.assert_allclose(plain.get_ydata(), lr)
+    w.controls["alpha"].value = 0.9
+    np.testing.assert_allclose(w.figure.axes[0].get_lines()[1].get_ydata(), lr / (1 - 0.9))
+
+
+def test_batch_size_spread_shrinks_like_one_over_root_m():
+    w = widgets.batch_size_explorer(batch_size=4)
+
+    def scatter_spread() -> float:
+        left = w.figure.axes[0]
+        cloud = left.collections[0].get_offsets()
+        (full,) = [line.get_xydata()[0] for line in left.get_lines() if line.get_label() == "full gradient ∇f(θ)"]
+        return float(np.sqrt(np.mean(np.sum((cloud - full) ** 2, axis=1))))
+
+    spread4 = scatter_spread()
+    w.controls["batch_size"].value = 256
+    spread256 = scatter_spread()
+    assert 6.5 < spread4 / spread256 < 10.0  # √(256/4) = 8
+    right = w.figure.axes[1]
+    lines = {line.get_label(): line for line in right.get_lines()}
+    m, measured = lines["measured spread"].get_xdata(), lines["measured spread"].get_ydata()
+    theory = lines["σ/√m"].get_ydata()
+    assert list(m) == [1, 2, 4, 8, 16, 32, 64, 128, 256]
+    np.testing.assert_allclose(measured, theory, rtol=0.15)
+    np.testing.assert_allclose(theory[0] / theory, np.sqrt(m))
+
+
+def test_sgd_explorer_plots_the_chosen_schedule():
+    w = widgets.sgd_explorer(lr=0.5, schedule="linear decay", steps=100)  # τ = 75
+    schedules = {line.get_label(): line.get_ydata() for line in w.figure.axes[1].get_lines()}
+    decay = schedules["linear decay"]
+    assert decay[0] == pytest.approx(0.5) and decay[-1] == pytest.approx(0.005)
+    np.testing.assert_allclose(schedules["constant"], 0.5)
+    assert schedules["warm-up"][0] == pytest.approx(0.05) and schedules["warm-up"][-1] == pytest.approx(0.5)
+    w.controls["batch_size"].value = 256
+    labels = legend_labels(w.figure.axes[0])
+    assert "minibatch SGD, m = 256" in labels and "full-batch gradient descent" in labels
+
+
+def test_learning_rate_schedules():
+    assert learning_rate("constant", 0.3, 100) == 0.3
+    decay = learning_rate("linear decay", 0.3, 100)
+    assert decay(0) == pytest.approx(0.3) and decay(75) == pytest.approx(0.003) and decay(99) == pytest.approx(0.003)
+    ramp = learning_rate("warm-up", 0.3, 100)
+    assert ramp(0) == pytest.approx(0.03) and ramp(9) == pytest.approx(0.3) and ramp(50) == pytest.approx(0.3)
+    with pytest.raises(ValueError, match="schedule must be one of"):
+        learning_rate("cosine", 0.3, 100)
+
+
+def test_keyword_arguments_set_the_initial_controls():
+    w = widgets.adaptive_explorer(problem="quadratic", adagrad_lr=0.5, rmsprop_lr=0.01, adam_lr=0.05, steps=20)
+    assert w.values == {"problem": "quadratic", "adagrad_lr": 0.5, "rmsprop_lr": 0.01, "adam_lr": 0.05}
+    assert w.figure.axes[0].get_title() == "f(θ) = 0.1 θ₁² + 2 θ₂²"
+    w.controls["problem"].value = "rosenbrock"
+    assert w.figure.axes[0].get_title() == "Rosenbrock"
+    w = widgets.momentum_explorer(lr=5.0, alpha=0.3, steps=5)  # outside the default slider range: the range widens
+    assert w.values == {"lr": 5.0, "alpha": 0.3}
+
+
+@pytest.mark.parametrize(
+    "factory, kwargs, message",
+    [
+        (widgets.momentum_explorer, {"alpha": 1.0}, "alpha must lie in"),
+        (widgets.momentum_explorer, {"lr": -0.1}, "must be positive"),
+        (widgets.sgd_explorer, {"schedule": "cosine"}, "schedule must be one of"),
+        (widgets.sgd_explorer, {"batch_size": 3}, "batch size m must be one of"),
+        (widgets.adaptive_explorer, {"problem": "beale"}, "problem must be one of"),
+        (widgets.terminal_velocity_explorer, {"steps": 0}, "steps must be >= 1"),
+    ],
+)
+def test_bad_keyword_arguments_are_named(factory, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        factory(**kwargs)
+
+
+def test_explorer_passes_control_values_to_draw():
+    seen = []
+
+    def draw(a, b):
+        seen.append((a, b))
+        fig = Figure()
+        fig.add_subplot().plot([0, 1], [a, b])
+        return fig
+
+    w = Explorer({"a": ipywidgets.FloatSlider(value=1.0), "b": ipywidgets.IntSlider(value=2)}, draw)
+    w.controls["b"].value = 5
+    assert seen == [(1.0, 2), (1.0, 5)] and w.draws == 2
+    np.testing.assert_allclose(w.figure.axes[0].get_lines()[0].get_ydata(), [1.0, 5])
+
+
+def test_explorer_rejects_bad_draw_results_and_controls():
+    with pytest.raises(TypeError, match="draw must return a matplotlib Figure"):
+        Explorer({"a": ipywidgets.FloatSlider()}, lambda a: None)
+    with pytest.raises(TypeError, match="has no value"):
+        Explorer({"a": ipywidgets.Button()}, lambda a: Figure())
+
+
+def test_explorers_leave_no_pyplot_figures(explorers):
+    assert plt.get_fignums() == []
+
+
+@pytest.mark.parametrize("optimizer", [AdaGrad(0.5), RMSProp(0.01), Adam(0.05)], ids=["adagrad", "rmsprop", "adam"])
+def test_effective_rates_are_the_scaling_of_the_steps_taken(optimizer):
+    trajectory = run(optimizer, rosenbrock, np.array([-1.2, 1.0]), 40)
+    grads = np.stack([rosenbrock.grad(theta) for theta in trajectory.iterates[:-1]])
+    rates = effective_rates(optimizer, grads)
+    steps = np.diff(trajectory.iterates, axis=0)
+    if isinstance(optimizer, Adam):  # Adam scales the bias-corrected average ŝ, not g
+        s, direction = np.zeros(2), np.empty_like(grads)
+        for t, g in enumerate(grads, start=1):
+            s = optimizer.rho1 * s + (1 - optimizer.rho1) * g
+            direction[t - 1] = s / (1 - optimizer.rho1**t)
+    else:
+        direction = grads
+    np.testing.assert_allclose(steps, -rates * direction, rtol=1e-9, atol=1e-15)
+
+
+def test_an_explorer_runs_headless_in_a_kernel(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("from course import widgets"),
+        nbformat.v4.new_code_cell("w = widgets.momentum_explorer(); w"),
+        nbformat.v4.new_code_cell('w.controls["alpha"].value = 0.5'),
+        nbformat.v4.new_code_cell("print(w.draws)"),
+    ]
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    (shown,) = nb.cells[1].outputs
+    assert shown["output_type"] == "execute_result"
+    assert WIDGET_VIEW in shown["data"]
+    assert png_of(shown["data"]["image/png"]).startswith(PNG_MAGIC)
+    assert nb.cells[2].outputs == []
+    assert nb.cells[3].outputs[0]["text"].strip() == "2"
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert shown["data"][WIDGET_VIEW]["model_id"] in state
