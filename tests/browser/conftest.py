@@ -1,0 +1,371 @@
+"""Fixtures for driving the students' JupyterLab in a real browser.
+
+One ``jupyter lab`` server (started from this project's virtual environment) and one
+Chromium (Debian's ``/usr/bin/chromium``, driven through Playwright's sync API) serve
+every test of this folder. The server's root is a temporary copy of ``notebooks/`` plus
+the solution notebooks the tests need, so students' files and the repository stay
+untouched, and all Jupyter state (settings, workspaces, runtime files) lives in the same
+temporary folder.
+
+Without ``/usr/bin/chromium`` the tests are skipped, except on CI (``CI`` set), where
+they fail: CI must install it (``.ci/run`` does).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts" / "browser"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# JupyterLab settings for a quiet, deterministic UI: no news or update popups, and every
+# cell kept in the DOM (no windowing) so that cells can be counted and inspected.
+LAB_SETTING_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+SERVER_START_TIMEOUT_S = 90
+KERNEL_TIMEOUT_MS = 90_000
+RUN_TIMEOUT_MS = 120_000
+
+STDERR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> Path:
+    """Debian's Chromium; fail on CI, skip elsewhere when it is not installed."""
+    if not CHROMIUM.exists():
+        message = (
+            f"{CHROMIUM} is missing: install Debian's browser with "
+            "`apt-get install -y chromium` (`.ci/run` does this on CI)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Folder for screenshots (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _copy_lab_root(root: Path) -> None:
+    """Lay out ``root`` like the repository root that ``make lab`` and Binder serve.
+
+    It holds the students' notebooks, the solution notebooks and the course's
+    ``nbgrader_config.py`` (nbgrader's Validate reads it from the server's directory).
+    """
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+    for folder in ("notebooks", "solutions"):
+        source = REPO / folder
+        if source.is_dir():
+            shutil.copytree(source, root / folder, ignore=ignore)
+    config = REPO / "nbgrader_config.py"
+    if config.is_file():
+        shutil.copy2(config, root / config.name)
+
+
+class JupyterServer:
+    """A running ``jupyter lab`` process and how to reach it."""
+
+    def __init__(self, process: subprocess.Popen, url: str, token: str, root: Path,
+                 log: Path) -> None:
+        self.process = process
+        self.url = url
+        self.token = token
+        self.root = root
+        self.log = log
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+    def api_get(self, path: str) -> object:
+        request = urllib.request.Request(
+            f"{self.url}/{path}", headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.load(response)
+
+    def wait_until_ready(self, timeout_s: float) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"jupyter lab exited with code {self.process.returncode}:\n"
+                    f"{self.log_tail()}"
+                )
+            try:
+                self.api_get("api/status")
+                return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.25)
+        raise RuntimeError(
+            f"jupyter lab did not answer on {self.url} within {timeout_s} s:\n"
+            f"{self.log_tail()}"
+        )
+
+    def stop(self) -> None:
+        """Stop the server (it shuts its kernels down), killing its group if it hangs."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def jupyter_server(chromium_executable: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[JupyterServer]:
+    """``jupyter lab`` from this venv on a free loopback port, rooted in a temp copy."""
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root = base / "root"
+    root.mkdir()
+    _copy_lab_root(root)
+    config_dir = base / "config"
+    (config_dir / "labconfig").mkdir(parents=True)
+    (config_dir / "labconfig" / "default_setting_overrides.json").write_text(
+        json.dumps(LAB_SETTING_OVERRIDES, indent=2)
+    )
+
+    venv_bin = Path(sys.executable).parent
+    env = {key: value for key, value in os.environ.items() if key != "JUPYTER_PATH"}
+    env.update(
+        PATH=f"{venv_bin}{os.pathsep}{env.get('PATH', '')}",
+        # Isolated Jupyter dirs: the only python3 kernel spec left is this venv's.
+        JUPYTER_CONFIG_DIR=str(config_dir),
+        JUPYTER_DATA_DIR=str(base / "data"),
+        JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+    )
+    port = _free_loopback_port()
+    token = secrets.token_hex(16)
+    command = [
+        str(venv_bin / "jupyter"), "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={base / 'user-settings'}",
+        f"--LabApp.workspaces_dir={base / 'workspaces'}",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = base / "jupyter-lab.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = JupyterServer(process, f"http://127.0.0.1:{port}", token, root, log)
+    try:
+        server.wait_until_ready(SERVER_START_TIMEOUT_S)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_context(chromium_executable: Path,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One headless Chromium with a fresh profile for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        context = playwright.chromium.launch_persistent_context(
+            user_data_dir=tmp_path_factory.mktemp("chromium-profile"),
+            executable_path=str(chromium_executable),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Remember each phase's report on the test item (for screenshots on failure)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def lab(request: pytest.FixtureRequest, browser_context, jupyter_server: JupyterServer,
+        artifacts_dir: Path) -> Iterator[LabPage]:
+    """A fresh browser tab on the shared server; screenshots itself if the test fails."""
+    page = browser_context.new_page()
+    page.set_default_timeout(30_000)
+    lab_page = LabPage(page, jupyter_server, artifacts_dir)
+    try:
+        yield lab_page
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            lab_page.screenshot(f"FAILED-{request.node.name}")
+        page.close()
+
+
+class LabPage:
+    """What a student does in JupyterLab, as Playwright actions on one tab."""
+
+    def __init__(self, page, server: JupyterServer, artifacts_dir: Path) -> None:
+        self.page = page
+        self.server = server
+        self.artifacts_dir = artifacts_dir
+
+    # -- opening and waiting -------------------------------------------------------
+    def open_notebook(self, path: str) -> None:
+        """Open ``path`` (relative to the server root) and wait for an idle kernel."""
+        from playwright.sync_api import expect
+
+        self.page.goto(f"{self.server.url}/lab/tree/{path}?token={self.server.token}&reset")
+        expect(self.page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(
+            timeout=60_000
+        )
+        self.wait_for_idle_kernel()
+
+    def wait_for_idle_kernel(self) -> None:
+        """Wait for the status bar's ``| Idle``; the toolbar indicator is idle too early."""
+        from playwright.sync_api import expect
+
+        status = self.page.locator("#jp-main-statusbar")
+        expect(status).to_contain_text("| Idle", timeout=KERNEL_TIMEOUT_MS)
+        expect(status).not_to_contain_text("No Kernel")
+
+    # -- menus and running -----------------------------------------------------------
+    def menu(self, menu: str, item: str) -> None:
+        """Click ``menu`` in the menu bar, then its entry labelled exactly ``item``."""
+        self.page.locator(
+            ".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{re.escape(menu)}$")
+        ).click()
+        self.page.locator(
+            ".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")
+        ).click()
+
+    @property
+    def cells(self):
+        return self.page.locator(".jp-NotebookPanel .jp-Cell")
+
+    def prompts(self) -> list[str]:
+        """Input prompts of all cells ('' for markdown cells), e.g. ``'[3]:'``, ``'[*]:'``."""
+        return self.page.evaluate(
+            """() => Array.from(document.querySelectorAll('.jp-NotebookPanel .jp-Cell'),
+                     cell => cell.classList.contains('jp-CodeCell')
+                       ? cell.querySelector('.jp-InputPrompt').innerText.trim() : '')"""
+        )
+
+    def wait_until_run_finished(self) -> None:
+        """Wait until no cell is queued or running (``[*]``) and the kernel is idle."""
+        self.page.wait_for_function(
+            """() => !Array.from(document.querySelectorAll(
+                         '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt'))
+                     .some(prompt => prompt.innerText.includes('*'))""",
+            timeout=RUN_TIMEOUT_MS,
+        )
+        self.wait_for_idle_kernel()
+
+    def run_all_cells(self) -> None:
+        """Run → Run All Cells, and wait; like JupyterLab, this stops at an error."""
+        self.menu("Run", "Run All Cells")
+        self.wait_until_run_finished()
+
+    def run_all_past_errors(self) -> list[int]:
+        """Run every code cell, resuming below each cell whose error stopped the run.
+
+        Returns the indices of the cells at which JupyterLab stopped.
+        """
+        self.run_all_cells()
+        stopped_at = []
+        for _ in range(len(self.prompts())):
+            prompts = self.prompts()
+            pending = [i for i, prompt in enumerate(prompts) if prompt == "[ ]:"]
+            if not pending:
+                return stopped_at
+            executed = [i for i, prompt in enumerate(prompts[: pending[0]]) if prompt]
+            stopped_at.append(executed[-1] if executed else -1)
+            self.cells.nth(pending[0]).locator(".jp-InputPrompt").click()
+            self.menu("Run", "Run Selected Cell and All Below")
+            self.wait_until_run_finished()
+        raise AssertionError(f"cells never all ran; prompts: {self.prompts()}")
+
+    # -- reading outputs -------------------------------------------------------------
+    def stderr_outputs(self) -> list[tuple[int, str]]:
+        """(cell index, text) of every error or stderr output shown in the notebook."""
+        return self.page.evaluate(
+            """(selector) => Array.from(
+                   document.querySelectorAll('.jp-NotebookPanel .jp-Cell'))
+                 .flatMap((cell, index) => Array.from(cell.querySelectorAll(selector),
+                          output => [index, output.innerText]))""",
+            STDERR_OUTPUT,
+        )
+
+    def image_sources(self, locator) -> list[str]:
+        """The ``src`` of every image inside ``locator``."""
+        return [image.get_attribute("src") for image in locator.locator("img").all()]
+
+    def wait_for_images_to_settle(self, locator, quiet_s: float = 1.0,
+                                  timeout_s: float = 15.0) -> None:
+        """Wait until the images inside ``locator`` stop changing for ``quiet_s``."""
+        deadline = time.monotonic() + timeout_s
+        sources, quiet_since = self.image_sources(locator), time.monotonic()
+        while time.monotonic() - quiet_since < quiet_s:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the images kept changing for {timeout_s} s")
+            time.sleep(0.2)
+            now = self.image_sources(locator)
+            if now != sources:
+                sources, quiet_since = now, time.monotonic()
+
+    # -- artifacts -------------------------------------------------------------------
+    def screenshot(self, name: str, element=None) -> Path:
+        """Save a PNG of the viewport, scrolled to ``element`` when given."""
+        if element is not None:
+            element.scroll_into_view_if_needed()
+        path = self.artifacts_dir / f"{name}.png"
+        self.page.screenshot(path=path)
+        return path
