@@ -9,7 +9,7 @@ from typing import Any, Callable
 import numpy as np
 
 from course import validation as check
-from course.backend import get_namespace, to_numpy
+from course.backend import to_numpy
 
 Array = Any
 

@@ -1,0 +1,396 @@
+"""Machinery shared by the exercise checks.
+
+A check drives the student's function, the reference (:mod:`course.optim`) and
+a list of known wrong variants ("mistakes") through the same cases, a case
+being one call or a run of several calls with the state carried from step to
+step. Every call of the student's function is checked for its return arity,
+shapes and dtypes and for arguments modified in place; the values are compared
+with the reference's, and when they differ the message names the known mistake
+whose values the student's function reproduces.
+
+With ``reveal=False`` (hidden tests) messages say what is wrong but show no
+inputs and no expected values: nbgrader's feedback shows the traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Sequence
+
+import numpy as np
+
+from course.gradcheck import rel_error
+
+#: Largest accepted difference from the reference, by dtype: float32 round-off
+#: accumulated over a 20-step run, and float64 round-off with room for another
+#: order of operations. Every mistake the checks diagnose differs far more.
+TOLERANCE = {np.dtype(np.float32): 1e-4, np.dtype(np.float64): 1e-9}
+
+#: A relative error large enough to see in a printed example.
+VISIBLE = 1e-3
+
+HIDDEN_NOTE = (
+    "(A hidden test: its inputs and expected values are not shown; "
+    "the visible check gives an example.)"
+)
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A wrong implementation students write, and the message that names it."""
+
+    diagnosis: str
+    implementation: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """What a check knows about one graded function.
+
+    ``params`` are the parameter names in order (for messages); ``outputs`` the
+    names of the returned values (one name: a bare value, not a tuple);
+    ``scalar`` marks a function returning a number rather than arrays.
+    ``exception_hint`` may add a diagnosis to the message about an exception.
+    """
+
+    name: str
+    params: tuple[str, ...]
+    outputs: tuple[str, ...]
+    reference: Callable[..., Any]
+    formula: str
+    mistakes: tuple[Mistake, ...]
+    scalar: bool = False
+    exception_hint: Callable[[BaseException], str] | None = None
+
+
+Advance = Callable[[int, tuple, tuple], tuple]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call (``steps == 1``) or a run of calls of an exercise.
+
+    ``args`` are the positional arguments of the first call, ``kwargs`` the
+    keyword arguments of every call; ``advance(k, args, outputs)`` gives the
+    positional arguments of call ``k`` from those and the outputs of call
+    ``k − 1``. ``label`` says what the case exercises, without any numbers of
+    its inputs, e.g. "for one step from nonzero s and r in float32".
+    """
+
+    label: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    dtype: Any = np.float64
+    steps: int = 1
+    advance: Advance | None = None
+
+
+Step = Callable[[tuple, dict], tuple]
+
+
+# --- Formatting ---------------------------------------------------------------------
+
+
+def show(value: Any) -> str:
+    """A value as a student could paste it back into code."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=8, separator=", ")
+        return text if value.dtype == np.float64 else f"{text} ({value.dtype})"
+    if isinstance(value, float):
+        return f"{value:.8g}"
+    return repr(value)
+
+
+def call_text(name: str, params: Sequence[str], args: tuple, kwargs: dict, reveal: bool) -> str:
+    """``name(theta, g, lr=0.1)``: arrays and functions by name, numbers by value if revealed."""
+    parts = []
+    for param, value in zip(params, args):
+        is_number = isinstance(value, numbers.Number) and not isinstance(value, np.ndarray)
+        parts.append(f"{param}={show(value)}" if reveal and is_number else param)
+    for key, value in kwargs.items():
+        parts.append(f"{key}={show(value)}" if reveal else key)
+    return f"{name}({', '.join(parts)})"
+
+
+def _example(exercise: Exercise, case: Case, k: int, index: int,
+             args: tuple, got: np.ndarray, expected: np.ndarray) -> list[str]:
+    where = f" (step {k + 1} of {case.steps})" if case.steps > 1 else ""
+    lines = [f"Example{where}: {call_text(exercise.name, exercise.params, args, case.kwargs, True)}"]
+    shown = [(p, v) for p, v in zip(exercise.params, args)
+             if isinstance(v, np.ndarray) or callable(v)]
+    if shown:
+        lines[0] += " with"
+        lines += [f"    {p} = {show(v)}" for p, v in shown]
+    out = exercise.outputs[index]
+    lines.append(f"  expected {out} = {show(expected)}")
+    lines.append(f"       got {out} = {show(got)}")
+    return lines
+
+
+# --- Calling the student's function -------------------------------------------------
+
+
+@contextlib.contextmanager
+def calling(name: str, text: str, hint: Callable[[BaseException], str] | None = None) -> Iterator[None]:
+    """Run a call of the student's function: NotImplementedError passes unchanged,
+    any other exception becomes an AssertionError that says which call failed."""
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    except NotImplementedError:
+        raise
+    except Exception as exc:
+        extra = hint(exc) if hint else ""
+        message = f"{name} raised {type(exc).__name__}: {exc} when called as {text}."
+        raise AssertionError(f"{message} {extra}".strip()) from exc
+
+
+def _is_array(value: Any) -> bool:
+    return hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic)
+
+
+def _outputs(exercise: Exercise, result: Any, like: np.ndarray | None) -> tuple[np.ndarray, ...]:
+    """Check what the student's function returned and convert it to NumPy arrays."""
+    name, outs = exercise.name, exercise.outputs
+    if exercise.scalar:
+        value = result.item() if isinstance(result, np.ndarray) and result.size == 1 else result
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise AssertionError(f"{name} must return a number, got {type(result).__name__}.")
+        return (np.asarray(float(value)),)
+    if len(outs) == 1:
+        if isinstance(result, (tuple, list)):
+            raise AssertionError(
+                f"{name} must return the new {outs[0]} as one array, not a {type(result).__name__}."
+            )
+        values = (result,)
+    else:
+        wanted = f"a tuple ({', '.join(outs)})"
+        if not isinstance(result, (tuple, list)):
+            got = "None (is `return` missing?)" if result is None else f"a single {type(result).__name__}"
+            raise AssertionError(f"{name} must return {wanted}, got {got}; end with `return {', '.join(outs)}`.")
+        if len(result) != len(outs):
+            raise AssertionError(f"{name} must return {wanted}, got a tuple of {len(result)} values.")
+        values = tuple(result)
+    arrays = []
+    for out, value in zip(outs, values):
+        if value is None:
+            raise AssertionError(f"{name} returned None for {out} (is `return` missing?).")
+        if not _is_array(value):
+            raise AssertionError(f"{name} must return {out} as a NumPy array, got {type(value).__name__}.")
+        value = np.array(value, copy=True)
+        if like is not None and value.shape != like.shape:
+            raise AssertionError(
+                f"{name} returned {out} with shape {value.shape}; it must have the shape of "
+                f"{exercise.params[0]}, {like.shape}."
+            )
+        if like is not None and value.dtype != like.dtype:
+            raise AssertionError(
+                f"{name} returned {out} as {value.dtype} for {like.dtype} inputs; keep the inputs' dtype. "
+                "Python numbers such as lr keep it; NumPy scalars don't: np.float64(...), or np.sqrt of a "
+                "Python number (use math.sqrt instead), nor np.array(..., dtype=float)."
+            )
+        arrays.append(value)
+    return tuple(arrays)
+
+
+def student_step(exercise: Exercise, fn: Callable, reveal: bool) -> Step:
+    """A step that calls the student's function and checks everything but the values."""
+
+    def step(args: tuple, kwargs: dict) -> tuple:
+        __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+        saved = [(p, a, a.copy()) for p, a in zip(exercise.params, args) if isinstance(a, np.ndarray)]
+        with calling(exercise.name, call_text(exercise.name, exercise.params, args, kwargs, reveal),
+                     exercise.exception_hint):
+            result = fn(*args, **kwargs)
+        for param, array, before in saved:
+            if not np.array_equal(array, before, equal_nan=True):
+                raise AssertionError(
+                    f"{exercise.name} modified its argument `{param}` in place (e.g. `{param} -= ...` or "
+                    f"`{param}[...] = ...`). Leave the inputs alone and return new arrays, "
+                    f"e.g. `{param} = {param} - ...` instead of `{param} -= ...`."
+                )
+        like = next((a for a in args if isinstance(a, np.ndarray)), None)
+        return _outputs(exercise, result, like)
+
+    return step
+
+
+def plain_step(exercise: Exercise, fn: Callable) -> Step:
+    """A step that calls a trusted implementation (the reference or a mistake)."""
+
+    def step(args: tuple, kwargs: dict) -> tuple:
+        __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+        with np.errstate(all="ignore"):
+            result = fn(*args, **kwargs)
+        if exercise.scalar:
+            return (np.asarray(float(result)),)
+        values = (result,) if len(exercise.outputs) == 1 else tuple(result)
+        return tuple(np.array(v, copy=True) for v in values)
+
+    return step
+
+
+def run_case(case: Case, step: Step) -> tuple[list[tuple], list[tuple]]:
+    """Run a case; return the positional arguments and the outputs of every call."""
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in case.args)
+    all_args, all_outputs = [], []
+    for k in range(case.steps):
+        if k:
+            args = case.advance(k, args, all_outputs[-1])
+        all_args.append(args)
+        all_outputs.append(step(args, case.kwargs))
+    return all_args, all_outputs
+
+
+# --- Comparing and diagnosing -------------------------------------------------------
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> float:
+    """How far ``a`` is from ``b``: the smaller of course.gradcheck.rel_error and the
+    largest difference relative to the largest entry (forgiving entries near zero).
+    Non-finite entries must sit in the same places with the same values."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return np.inf
+    fa, fb = np.isfinite(a), np.isfinite(b)
+    if not np.array_equal(fa, fb) or not np.array_equal(a[~fa], b[~fb], equal_nan=True):
+        return np.inf
+    a, b = a[fa], b[fb]
+    if a.size == 0:
+        return 0.0
+    scale = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+    normwise = float(np.max(np.abs(a - b))) / scale if scale > 0 else 0.0
+    return min(rel_error(a, b), normwise)
+
+
+def _first_difference(got: list[tuple], expected: list[tuple], tol: float) -> tuple[int, int] | None:
+    for k, (g_out, e_out) in enumerate(zip(got, expected)):
+        for i, (g, e) in enumerate(zip(g_out, e_out)):
+            if distance(g, e) > tol:
+                return k, i
+    return None
+
+
+def _mistake_distance(exercise: Exercise, mistake: Mistake, case: Case, got: list[tuple]) -> float:
+    """How far the outputs ``got`` of a case are from those of ``mistake`` (inf if it raises)."""
+    try:
+        _, outputs = run_case(case, plain_step(exercise, mistake.implementation))
+    except Exception:
+        return np.inf
+    return max(distance(g, m) for g_out, m_out in zip(got, outputs) for g, m in zip(g_out, m_out))
+
+
+def diagnose(exercise: Exercise, runs: Sequence[tuple[Case, list[tuple]]], failed: Case) -> str | None:
+    """The diagnosis of the known mistake that reproduces the student's outputs: on every
+    case if one does, else on the failed case; None if no known mistake does."""
+    everywhere, on_failed = [], []
+    for mistake in exercise.mistakes:
+        missed = [case for case, got in runs
+                  if _mistake_distance(exercise, mistake, case, got) > TOLERANCE[np.dtype(case.dtype)]]
+        if not missed:
+            everywhere.append(mistake.diagnosis)
+        elif all(case is not failed for case in missed):
+            on_failed.append(mistake.diagnosis)
+    found = everywhere or on_failed
+    return found[0] if found else None
+
+
+def _check_defaults(exercise: Exercise, fn: Callable, reveal: bool) -> None:
+    """Parameters that have defaults in the course's signature keep those defaults."""
+    try:
+        theirs = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return
+    for param in inspect.signature(exercise.reference).parameters.values():
+        if param.default is inspect.Parameter.empty or param.name not in theirs:
+            continue
+        default = theirs[param.name].default
+        same = isinstance(default, numbers.Real) and not isinstance(default, bool) and default == param.default
+        if not same:
+            wanted = f" = {param.default!r}" if reveal else " as in the exercise's docstring"
+            raise AssertionError(
+                f"{exercise.name}: the default of `{param.name}` was changed; keep the def line "
+                f"of the exercise ({param.name}{wanted})."
+            )
+
+
+def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool) -> None:
+    """Run every case; if the student's function fails any, raise an AssertionError about
+    the first whose error is visible in a printed example (else the worst), naming the
+    mistake if a known one reproduces the student's results."""
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    if not callable(fn):
+        raise AssertionError(f"pass your function {exercise.name} itself, got {type(fn).__name__}")
+    _check_defaults(exercise, fn, reveal)
+    runs, failures = [], []
+    for case in cases:
+        try:
+            args, got = run_case(case, student_step(exercise, fn, reveal))
+        except AssertionError:
+            if failures:  # report the wrong values found so far first
+                break
+            raise
+        runs.append((case, args, got))
+        _, expected = run_case(case, plain_step(exercise, exercise.reference))
+        where = _first_difference(got, expected, TOLERANCE[np.dtype(case.dtype)])
+        if where is not None:
+            far = distance(got[where[0]][where[1]], expected[where[0]][where[1]])
+            failures.append((far, case, args, got, expected, where))
+    if not failures:
+        return
+    visible = [f for f in failures if f[0] >= VISIBLE]
+    _, case, args, got, expected, (k, index) = visible[0] if visible else max(failures, key=lambda f: f[0])
+    out = exercise.outputs[index]
+    finite = bool(np.all(np.isfinite(got[k][index])))
+    what = "gives wrong values of" if finite else "returns non-finite values (inf or nan) for"
+    lines = [f"{exercise.name} {what} `{out}` {case.label}."]
+    diagnosis = diagnose(exercise, [(c, g) for c, _, g in runs], case)
+    if diagnosis:
+        lines.append(f"It looks like {diagnosis}.")
+    else:
+        lines.append(
+            "This matches none of the common mistakes the check knows; "
+            f"compare your code with the formula {exercise.formula}."
+        )
+    if reveal:
+        lines += _example(exercise, case, k, index, args[k], got[k][index], expected[k][index])
+    else:
+        lines.append(HIDDEN_NOTE)
+    raise AssertionError("\n".join(lines))
+
+
+# --- Inputs -------------------------------------------------------------------------
+
+
+def draw(rng: np.random.Generator, shape: tuple[int, ...], dtype: Any,
+         low: float = 0.5, high: float = 2.0, signed: bool = True) -> np.ndarray:
+    """Random entries of magnitude in [low, high), rounded to three decimals so that a
+    revealed example can be typed back in; random signs if ``signed``."""
+    x = rng.uniform(low, high, shape)
+    if signed:
+        x = x * rng.choice([-1.0, 1.0], shape)
+    return np.round(x, 3).astype(dtype)
+
+
+def draw_tiny(rng: np.random.Generator, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """Random signed entries of magnitude 1e-8 to 1e-6 (three significant digits)."""
+    mantissa = np.round(rng.uniform(1.0, 10.0, shape), 2)
+    exponent = rng.integers(-8, -6, shape, endpoint=True).astype(np.float64)
+    return (rng.choice([-1.0, 1.0], shape) * mantissa * 10.0**exponent).astype(dtype)
+
+
+def pick(rng: np.random.Generator, low: float, high: float, digits: int = 3) -> float:
+    """A random Python float in [low, high), rounded to ``digits`` decimals."""
+    return round(float(rng.uniform(low, high)), digits)
+
+
+DTYPES = (np.float64, np.float32)
+
+
+def dtype_name(dtype: Any) -> str:
+    return np.dtype(dtype).name

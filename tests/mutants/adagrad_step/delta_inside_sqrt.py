@@ -1,0 +1,8 @@
+"""delta inside the square root."""
+
+import numpy as np
+
+
+def adagrad_step(theta, r, g, lr, delta=1e-7):
+    r = r + g * g
+    return theta - lr / np.sqrt(delta + r) * g, r

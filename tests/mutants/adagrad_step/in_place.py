@@ -1,0 +1,8 @@
+"""Accumulates r in place."""
+
+import numpy as np
+
+
+def adagrad_step(theta, r, g, lr, delta=1e-7):
+    r += g * g
+    return theta - lr / (delta + np.sqrt(r)) * g, r

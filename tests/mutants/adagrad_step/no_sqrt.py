@@ -1,0 +1,6 @@
+"""Forgot the square root."""
+
+
+def adagrad_step(theta, r, g, lr, delta=1e-7):
+    r = r + g * g
+    return theta - lr / (delta + r) * g, r

@@ -1,0 +1,6 @@
+"""alpha computed with integer division k // tau."""
+
+
+def linear_decay(k, eps0, eps_tau, tau):
+    alpha = min(k // tau, 1)
+    return (1 - alpha) * eps0 + alpha * eps_tau

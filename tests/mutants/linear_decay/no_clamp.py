@@ -1,0 +1,6 @@
+"""No clamp after tau: the rate keeps decaying and turns negative."""
+
+
+def linear_decay(k, eps0, eps_tau, tau):
+    alpha = k / tau
+    return (1 - alpha) * eps0 + alpha * eps_tau

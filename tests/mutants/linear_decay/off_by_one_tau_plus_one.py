@@ -1,0 +1,6 @@
+"""Off-by-one: alpha = k / (tau + 1)."""
+
+
+def linear_decay(k, eps0, eps_tau, tau):
+    alpha = min(k / (tau + 1), 1.0)
+    return (1 - alpha) * eps0 + alpha * eps_tau

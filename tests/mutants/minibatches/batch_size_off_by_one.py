@@ -1,0 +1,7 @@
+"""Batches of batch_size - 1 indices (slice off by one)."""
+
+
+def minibatches(n, batch_size, rng):
+    order = rng.permutation(n)
+    for start in range(0, n, batch_size - 1):
+        yield order[start:start + batch_size - 1]

@@ -1,0 +1,7 @@
+"""Makes batch_size batches instead of batches of batch_size indices."""
+
+import numpy as np
+
+
+def minibatches(n, batch_size, rng):
+    yield from np.array_split(rng.permutation(n), batch_size)

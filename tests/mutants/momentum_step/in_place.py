@@ -1,0 +1,8 @@
+"""Updates v and theta in place."""
+
+
+def momentum_step(theta, v, g, lr, alpha):
+    v *= alpha
+    v -= lr * g
+    theta += v
+    return theta, v

@@ -1,0 +1,7 @@
+"""theta is updated with the old velocity."""
+
+
+def momentum_step(theta, v, g, lr, alpha):
+    theta = theta + v
+    v = alpha * v - lr * g
+    return theta, v

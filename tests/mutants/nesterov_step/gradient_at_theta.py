@@ -1,0 +1,6 @@
+"""The gradient is taken at theta, not at the look-ahead point."""
+
+
+def nesterov_step(theta, v, grad_fn, lr, alpha):
+    v = alpha * v - lr * grad_fn(theta)
+    return theta + v, v

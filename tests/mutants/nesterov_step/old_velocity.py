@@ -1,0 +1,8 @@
+"""theta is updated with the old velocity."""
+
+
+def nesterov_step(theta, v, grad_fn, lr, alpha):
+    g = grad_fn(theta + alpha * v)
+    theta = theta + v
+    v = alpha * v - lr * g
+    return theta, v

@@ -1,0 +1,7 @@
+"""PyTorch-style Nesterov: gradient at theta, theta <- theta + alpha v_new - lr g."""
+
+
+def nesterov_step(theta, v, grad_fn, lr, alpha):
+    g = grad_fn(theta)
+    v = alpha * v - lr * g
+    return theta + alpha * v - lr * g, v

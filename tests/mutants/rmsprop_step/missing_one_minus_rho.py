@@ -1,0 +1,8 @@
+"""The factor (1 - rho) is missing: r <- rho r + g*g."""
+
+import numpy as np
+
+
+def rmsprop_step(theta, r, g, lr, rho=0.9, delta=1e-6):
+    r = rho * r + g * g
+    return theta - lr / np.sqrt(delta + r) * g, r

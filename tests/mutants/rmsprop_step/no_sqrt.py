@@ -1,0 +1,6 @@
+"""Forgot the square root."""
+
+
+def rmsprop_step(theta, r, g, lr, rho=0.9, delta=1e-6):
+    r = rho * r + (1 - rho) * g * g
+    return theta - lr / (delta + r) * g, r

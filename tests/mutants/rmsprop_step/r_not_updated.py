@@ -1,0 +1,8 @@
+"""The new r is used in the step but not returned."""
+
+import numpy as np
+
+
+def rmsprop_step(theta, r, g, lr, rho=0.9, delta=1e-6):
+    r_new = rho * r + (1 - rho) * g * g
+    return theta - lr / np.sqrt(delta + r_new) * g, r

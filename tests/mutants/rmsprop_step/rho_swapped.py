@@ -1,0 +1,8 @@
+"""rho and 1 - rho swapped."""
+
+import numpy as np
+
+
+def rmsprop_step(theta, r, g, lr, rho=0.9, delta=1e-6):
+    r = (1 - rho) * r + rho * g * g
+    return theta - lr / np.sqrt(delta + r) * g, r

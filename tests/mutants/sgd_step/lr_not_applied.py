@@ -1,0 +1,5 @@
+"""The learning rate is not applied."""
+
+
+def sgd_step(theta, g, lr):
+    return theta - g

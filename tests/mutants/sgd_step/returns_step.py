@@ -1,0 +1,5 @@
+"""Returns the step -lr*g instead of the new parameters."""
+
+
+def sgd_step(theta, g, lr):
+    return -lr * g

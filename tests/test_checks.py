@@ -1,0 +1,403 @@
+"""Tests for course.checks: the checks pass right answers, fail every mutant in
+tests/mutants/ with the diagnosis of its mistake, keep hidden inputs out of
+hidden-test messages, and let NotImplementedError through."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import course.checks as checks
+import course.optim as optim
+from course.checks import assert_own_implementation, exercise_demo
+
+MUTANTS = Path(__file__).parent / "mutants"
+FUNCTIONS = ("sgd_step", "linear_decay", "minibatches", "momentum_step", "nesterov_step",
+             "adagrad_step", "rmsprop_step", "adam_step")
+SEEDS = (0, 2718)
+
+#: What the failure message of each mutant must say (case-insensitive).
+EXPECTED = {
+    ("sgd_step", "sign_error"): "sign is wrong",
+    ("sgd_step", "lr_twice"): "applied twice",
+    ("sgd_step", "lr_not_applied"): "not applied",
+    ("sgd_step", "in_place"): "modified its argument `theta` in place",
+    ("sgd_step", "returns_step"): "returns the step",
+    ("sgd_step", "upcasts_to_float64"): "keep the inputs' dtype",
+    ("linear_decay", "no_clamp"): "keeps decaying after step τ (no clamp)",
+    ("linear_decay", "inverted"): "inverted",
+    ("linear_decay", "off_by_one"): "off-by-one",
+    ("linear_decay", "off_by_one_tau_plus_one"): "off-by-one",
+    ("linear_decay", "integer_division"): "integer division",
+    ("minibatches", "with_replacement"): "with replacement",
+    ("minibatches", "not_shuffled"): "not shuffled",
+    ("minibatches", "drops_last_batch"): "drops the last partial batch",
+    ("minibatches", "global_random"): "ignores rng",
+    ("minibatches", "fixed_seed"): "ignores rng",
+    ("minibatches", "wrong_batch_size"): "makes batch_size batches",
+    ("minibatches", "batch_size_off_by_one"): "wrong batch size",
+    ("minibatches", "shuffles_batch_order"): "only the order of the batches",
+    ("momentum_step", "pytorch_units"): "pytorch's units",
+    ("momentum_step", "old_velocity"): "old velocity",
+    ("momentum_step", "sign_error_in_v"): "sign of the gradient term in v",
+    ("momentum_step", "missing_alpha"): "α is missing",
+    ("momentum_step", "in_place"): "in place",
+    ("momentum_step", "returns_only_theta"): "must return a tuple (theta, v)",
+    ("nesterov_step", "gradient_at_theta"): "rather than the look-ahead point",
+    ("nesterov_step", "lookahead_minus"): "uses −αv",
+    ("nesterov_step", "lookahead_without_alpha"): "misses α",
+    ("nesterov_step", "old_velocity"): "old velocity",
+    ("nesterov_step", "pytorch_form"): "pytorch-style look-ahead form",
+    ("adagrad_step", "delta_inside_sqrt"): "δ is inside the square root",
+    ("adagrad_step", "not_accumulated"): "not accumulated",
+    ("adagrad_step", "no_sqrt"): "square root is missing",
+    ("adagrad_step", "r_updated_after_step"): "updated after the step",
+    ("adagrad_step", "in_place"): "modified its argument `r` in place",
+    ("rmsprop_step", "delta_outside_sqrt"): "δ is outside the square root",
+    ("rmsprop_step", "rho_swapped"): "ρ and 1 − ρ are swapped",
+    ("rmsprop_step", "r_not_updated"): "r is not updated",
+    ("rmsprop_step", "no_sqrt"): "square root is missing",
+    ("rmsprop_step", "missing_one_minus_rho"): "1 − ρ is missing",
+    ("adam_step", "no_bias_correction"): "without bias correction",
+    ("adam_step", "delta_inside_sqrt"): "δ is inside the square root",
+    ("adam_step", "zero_based_t"): "0-based",
+    ("adam_step", "zero_based_t_python_floats"): "0-based",
+    ("adam_step", "t_plus_one"): "uses t + 1",
+    ("adam_step", "rhos_swapped"): "ρ₁ and ρ₂ are swapped",
+    ("adam_step", "moments_swapped"): "moments are swapped",
+    ("adam_step", "stores_corrected"): "stored as the state",
+    ("adam_step", "paper_efficient_form"): "efficient\" form",
+    ("adam_step", "in_place"): "modified its argument `s` in place",
+}
+
+#: Right answers written independently of course.optim, as a student might.
+CLEAN_SOURCE = '''
+import numpy as np
+
+
+def sgd_step(theta, g, lr):
+    return np.subtract(theta, np.multiply(g, lr))
+
+
+def linear_decay(k, eps0, eps_tau, tau):
+    if k >= tau:
+        return eps_tau
+    return eps0 + (eps_tau - eps0) * k / tau
+
+
+def minibatches(n, batch_size, rng):
+    order = np.arange(n)
+    rng.shuffle(order)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+def momentum_step(theta, v, g, lr, alpha):
+    new_v = alpha * v - lr * g
+    return theta + new_v, new_v
+
+
+def nesterov_step(theta, v, grad_fn, lr, alpha):
+    look_ahead = theta + alpha * v
+    new_v = alpha * v - lr * grad_fn(look_ahead)
+    return theta + new_v, new_v
+
+
+def adagrad_step(theta, r, g, lr, delta=1e-7):
+    r = r + np.square(g)
+    return theta - lr * g / (np.sqrt(r) + delta), r
+
+
+def rmsprop_step(theta, r, g, lr, rho=0.9, delta=1e-6):
+    r = rho * r + (1 - rho) * g ** 2
+    return theta - lr * g / np.sqrt(r + delta), r
+
+
+def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-8):
+    s = rho1 * s + (1 - rho1) * g
+    r = rho2 * r + (1 - rho2) * g * g
+    step = lr * (s / (1 - rho1 ** t)) / (np.sqrt(r / (1 - rho2 ** t)) + delta)
+    return theta - step, s, r
+'''
+
+
+def namespace(source: str, name: str = "<notebook>") -> dict:
+    """Run source like a notebook cell in a fresh namespace."""
+    ns: dict = {"__name__": "__main__"}
+    exec(compile(source, name, "exec"), ns)
+    return ns
+
+
+CLEAN = namespace(CLEAN_SOURCE)
+
+
+def check_of(function: str):
+    return getattr(checks, f"check_{function}")
+
+
+def load_mutant(path: Path):
+    return namespace(path.read_text(), str(path))[path.parent.name]
+
+
+def mutant_files(function: str) -> list[Path]:
+    return sorted((MUTANTS / function).glob("*.py"))
+
+
+WRONG = [pytest.param(p, id=f"{p.parent.name}/{p.stem}")
+         for f in FUNCTIONS for p in mutant_files(f) if p.stem != "calls_reference"]
+REFERENCE_CALLERS = [pytest.param(MUTANTS / f / "calls_reference.py", id=f) for f in FUNCTIONS]
+
+
+def failure(check, fn, **kwargs) -> str:
+    with pytest.raises(AssertionError) as info:
+        check(fn, **kwargs)
+    return str(info.value)
+
+
+# --- Right answers pass -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_reference_passes(function, seed):
+    check_of(function)(getattr(optim, function), seed=seed, reveal=False)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_independent_implementation_passes(function, seed):
+    check_of(function)(CLEAN[function], seed=seed)
+    assert_own_implementation(CLEAN[function])
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_checks_are_fast(function):
+    start = time.perf_counter()
+    check_of(function)(getattr(optim, function))
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_reference_callers_pass_the_value_checks(function):
+    # Their values are right: only assert_own_implementation may fail them.
+    check_of(function)(load_mutant(MUTANTS / function / "calls_reference.py"))
+
+
+# --- Mutants fail, with their diagnosis ---------------------------------------------
+
+
+def test_every_mutant_has_an_expected_diagnosis():
+    found = {(p.parent.name, p.stem) for f in FUNCTIONS for p in mutant_files(f) if p.stem != "calls_reference"}
+    assert found == set(EXPECTED)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_has_four_mutants_and_a_reference_caller(function):
+    stems = [p.stem for p in mutant_files(function)]
+    assert "calls_reference" in stems
+    assert len(stems) - 1 >= 4
+
+
+@pytest.mark.parametrize("path", WRONG)
+def test_mutant_fails_with_its_diagnosis(path):
+    function = path.parent.name
+    message = failure(check_of(function), load_mutant(path))
+    assert EXPECTED[function, path.stem].lower() in message.lower(), message
+
+
+@pytest.mark.parametrize("path", WRONG)
+def test_hidden_failure_keeps_inputs_out(path):
+    function = path.parent.name
+    message = failure(check_of(function), load_mutant(path), seed=2718, reveal=False)
+    assert EXPECTED[function, path.stem].lower() in message.lower(), message
+    assert not re.search(r"\d\.\d|\d[eE]-?\d", message), message
+    assert "Example" not in message and not re.search(r"\[\s*-?\d", message), message
+
+
+@pytest.mark.parametrize("path", WRONG)
+def test_visible_failure_shows_an_example(path):
+    function = path.parent.name
+    message = failure(check_of(function), load_mutant(path))
+    if "gives wrong values" in message or "returns non-finite" in message:
+        assert "Example" in message and "expected" in message and "got" in message, message
+
+
+def test_mutant_files_document_their_mistake():
+    for function in FUNCTIONS:
+        for path in mutant_files(function):
+            source = path.read_text()
+            assert source.startswith('"""'), path
+            assert f"def {function}(" in source, path
+
+
+# --- Exceptions ---------------------------------------------------------------------
+
+
+def unfinished(*args, **kwargs):
+    raise NotImplementedError()
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_not_implemented_error_passes_through(function):
+    with pytest.raises(NotImplementedError):
+        check_of(function)(unfinished)
+    with pytest.raises(NotImplementedError):
+        check_of(function)(unfinished, seed=1, reveal=False)
+
+
+def test_not_implemented_error_passes_through_assert_own_implementation():
+    def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-8):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        assert_own_implementation(adam_step)
+
+
+def test_other_exceptions_say_which_call_failed():
+    def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-8):
+        return theta - lr * np.ones(3) * g, s, r  # broadcasting error for 5-vectors
+
+    with pytest.raises(AssertionError, match=r"adam_step raised ValueError: .* when called as adam_step\(") as info:
+        checks.check_adam_step(adam_step)
+    assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_returned_none_is_explained():
+    def momentum_step(theta, v, g, lr, alpha):
+        v = alpha * v - lr * g
+
+    assert "return` missing" in failure(checks.check_momentum_step, momentum_step)
+
+
+def test_changed_default_is_reported():
+    def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-7):
+        return optim.adam_step(theta, s, r, g, t, lr, rho1, rho2, delta)
+
+    assert "default of `delta`" in failure(checks.check_adam_step, adam_step)
+    hidden = failure(checks.check_adam_step, adam_step, reveal=False)
+    assert "default of `delta`" in hidden and not re.search(r"\d", hidden)
+
+
+def test_minibatches_yielding_floats_is_explained():
+    def minibatches(n, batch_size, rng):
+        order = rng.permutation(n).astype(float)
+        for start in range(0, n, batch_size):
+            yield order[start:start + batch_size]
+
+    assert "integer indices" in failure(checks.check_minibatches, minibatches)
+
+
+# --- assert_own_implementation ------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", REFERENCE_CALLERS)
+def test_reference_callers_are_caught(path):
+    with pytest.raises(AssertionError, match="calls the course's reference implementation"):
+        assert_own_implementation(load_mutant(path))
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_the_reference_itself_is_caught(function):
+    with pytest.raises(AssertionError, match=f"{function} calls the course's reference implementation"):
+        assert_own_implementation(getattr(optim, function))
+
+
+def test_reference_through_a_global_alias_is_caught():
+    ns = namespace(
+        "import numpy as np\n"
+        "from course.optim import momentum_step as helper\n"
+        "def momentum_step(theta, v, g, lr, alpha):\n"
+        "    return helper(theta, v, g, lr, alpha)\n"
+    )
+    with pytest.raises(AssertionError, match=r"course\.optim\.steps\.momentum_step"):
+        assert_own_implementation(ns["momentum_step"])
+
+
+def test_reference_through_a_notebook_helper_is_caught():
+    ns = namespace(
+        "import course.optim as co\n"
+        "def _update(theta, g, lr):\n"
+        "    return co.sgd_step(theta, g, lr)\n"
+        "def sgd_step(theta, g, lr):\n"
+        "    return _update(theta, g, lr)\n"
+    )
+    with pytest.raises(AssertionError, match="course.optim"):
+        assert_own_implementation(ns["sgd_step"])
+
+
+def test_hidden_reference_call_is_caught_at_run_time_and_restored():
+    # No course name anywhere in the code: only the sentinels can see this call.
+    ns = namespace(
+        "import sys\n"
+        "def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-8):\n"
+        "    module = sys.modules[''.join(['cou', 'rse.optim'])]\n"
+        "    try:\n"
+        "        return module.adam_step(theta, s, r, g, t, lr, rho1, rho2, delta)\n"
+        "    except Exception:\n"
+        "        return theta, s, r\n"
+    )
+    reference = optim.adam_step
+    with pytest.raises(AssertionError, match="course.optim.steps.adam_step"):
+        assert_own_implementation(ns["adam_step"])
+    assert optim.adam_step is reference
+    assert sys.modules["course.optim.steps"].adam_update.__module__ == "course.optim.steps"
+
+
+def test_clean_function_in_a_namespace_with_course_imports_passes():
+    ns = namespace(
+        "import numpy as np\n"
+        "from course.checks import check_sgd_step, exercise_demo\n"
+        "from course import optim\n"
+        "def sgd_step(theta, g, lr):\n"
+        "    return theta - lr * g\n"
+    )
+    assert_own_implementation(ns["sgd_step"])
+
+
+# --- exercise_demo ------------------------------------------------------------------
+
+
+def test_exercise_demo_turns_not_implemented_into_a_hint(capsys):
+    with exercise_demo("sgd_step"):
+        unfinished()
+        print("not reached")
+    out = capsys.readouterr().out
+    assert out.strip() == "⏳ Implement `sgd_step` above to see this demo."
+
+
+def test_exercise_demo_runs_a_finished_demo_quietly(capsys):
+    with exercise_demo("sgd_step"):
+        print("demo output")
+    assert capsys.readouterr().out == "demo output\n"
+
+
+def test_exercise_demo_lets_other_errors_through():
+    with pytest.raises(ValueError):
+        with exercise_demo("sgd_step"):
+            raise ValueError("a bug in the demo")
+
+
+def test_exercise_demo_names_every_exercise_it_needs(capsys):
+    with exercise_demo("sgd_step", "linear_decay", "minibatches"):
+        unfinished()
+    out = capsys.readouterr().out
+    assert out.strip() == "⏳ Implement `sgd_step`, `linear_decay`, `minibatches` above to see this demo."
+
+
+@pytest.mark.parametrize("check", [checks.check_sgd_step, checks.check_minibatches, checks.check_adam_step])
+def test_tracebacks_of_unfinished_exercises_hide_the_checker(check):
+    """IPython skips frames whose locals hold __tracebackhide__: a student sees the
+    failing cell and their own `raise NotImplementedError()`, not the checker's code."""
+    with pytest.raises(NotImplementedError) as info:
+        check(unfinished)
+    tb, checker_frames = info.value.__traceback__, 0
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith("course.checks"):
+            checker_frames += 1
+            assert tb.tb_frame.f_locals.get("__tracebackhide__"), tb.tb_frame.f_code.co_name
+        tb = tb.tb_next
+    assert checker_frames >= 2

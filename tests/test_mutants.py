@@ -1,0 +1,146 @@
+"""The notebooks' graded tests catch real mistakes.
+
+For every exercise of the solution notebooks, each wrong implementation in
+tests/mutants/<function>/ replaces the exercise cell and runs with the
+notebook's own "setup" cell and graded test cells (grade_id starting with
+``test_<function>``), in-process: at least one test cell must fail. The
+unmodified solution cell must pass all of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MUTANTS = Path(__file__).parent / "mutants"
+
+#: The graded functions of each required solution notebook.
+EXERCISES = {
+    "03-sgd": ("sgd_step", "linear_decay", "minibatches"),
+    "04-momentum": ("momentum_step", "nesterov_step"),
+    "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),
+}
+
+
+def notebook_path(assignment: str) -> Path:
+    return REPO / "solutions" / assignment / f"{assignment}.ipynb"
+
+
+@functools.cache
+def notebook(assignment: str) -> nbformat.NotebookNode:
+    path = notebook_path(assignment)
+    if not path.is_file():
+        pytest.fail(f"solution notebook {path.relative_to(REPO)} is missing")
+    return nbformat.read(path, as_version=4)
+
+
+def grade_id(cell: nbformat.NotebookNode) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def code_cell(nb: nbformat.NotebookNode, wanted: str) -> str:
+    cells = [c for c in nb.cells if c.cell_type == "code" and grade_id(c) == wanted]
+    assert len(cells) == 1, f"expected one code cell with grade_id {wanted!r}, found {len(cells)}"
+    return cells[0].source
+
+
+def graded_cells(nb: nbformat.NotebookNode, function: str) -> list[tuple[str, str]]:
+    """(grade_id, source) of the graded cells testing ``function``."""
+    cells = [(grade_id(c), c.source) for c in nb.cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+             and grade_id(c).startswith(f"test_{function}")]
+    assert cells, f"no graded test cell with a grade_id starting with test_{function}"
+    return cells
+
+
+def exercise_cells(nb: nbformat.NotebookNode) -> list[str]:
+    """grade_ids of the code solution cells (the exercises)."""
+    return [grade_id(c) for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def python_source(source: str) -> str:
+    """A cell's source without IPython magics and shell escapes."""
+    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+
+
+def run_cell(source: str, ns: dict, name: str) -> None:
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(python_source(source), name, "exec"), ns)
+
+
+def failing_test_cells(assignment: str, function: str, exercise_source: str) -> dict[str, str]:
+    """Run setup, the given exercise source and each test cell; the failures by grade_id."""
+    nb = notebook(assignment)
+    ns: dict = {"__name__": "__main__"}
+    run_cell(code_cell(nb, "setup"), ns, f"{assignment}:setup")
+    run_cell(exercise_source, ns, f"{assignment}:{function}")
+    failures = {}
+    for cell_id, source in graded_cells(nb, function):
+        try:
+            run_cell(source, ns, f"{assignment}:{cell_id}")
+        except Exception as exc:  # a test cell that fails
+            failures[cell_id] = f"{type(exc).__name__}: {exc}"
+    return failures
+
+
+def mutants(function: str) -> list[Path]:
+    return sorted((MUTANTS / function).glob("*.py"))
+
+
+def exercises(assignment: str) -> list[str]:
+    """The required exercises of an assignment and any other its notebook has now."""
+    found = exercise_cells(nbformat.read(notebook_path(assignment), as_version=4)) \
+        if notebook_path(assignment).is_file() else []
+    return list(dict.fromkeys([*EXERCISES[assignment], *found]))
+
+
+CASES = [pytest.param(a, f, p, id=f"{a}/{f}/{p.stem}")
+         for a in EXERCISES for f in exercises(a) for p in mutants(f)]
+SOLUTIONS = [pytest.param(a, f, id=f"{a}/{f}") for a in EXERCISES for f in exercises(a)]
+
+
+@pytest.mark.parametrize("lecture, function", SOLUTIONS)
+def test_solution_passes_its_test_cells(lecture, function):
+    solution = code_cell(notebook(lecture), function)
+    assert failing_test_cells(lecture, function, solution) == {}
+
+
+@pytest.mark.parametrize("lecture, function", SOLUTIONS)
+def test_unfinished_exercise_raises_not_implemented_in_every_test_cell(lecture, function):
+    # What nbgrader generate_assignment leaves of the solution.
+    released = re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "# YOUR CODE HERE\n    raise NotImplementedError()",
+                      code_cell(notebook(lecture), function), flags=re.S)
+    failures = failing_test_cells(lecture, function, released)
+    assert failures and all(f.startswith("NotImplementedError") for f in failures.values()), failures
+    assert set(failures) == {cell_id for cell_id, _ in graded_cells(notebook(lecture), function)}
+
+
+@pytest.mark.parametrize("lecture, function, mutant", CASES)
+def test_mutant_fails_a_test_cell(lecture, function, mutant):
+    failures = failing_test_cells(lecture, function, mutant.read_text())
+    assert failures, (
+        f"no graded test cell of {lecture} catches {mutant.relative_to(REPO)} "
+        f"({mutant.read_text().splitlines()[0]})"
+    )
+
+
+@pytest.mark.parametrize("lecture", list(EXERCISES))
+def test_every_exercise_has_mutants(lecture):
+    found = exercise_cells(notebook(lecture))
+    assert set(EXERCISES[lecture]) <= set(found)
+    for function in found:
+        stems = [p.stem for p in mutants(function)]
+        assert "calls_reference" in stems, f"tests/mutants/{function}/calls_reference.py is missing"
+        assert len(stems) - 1 >= 4, f"tests/mutants/{function}/ needs at least four wrong implementations"
+
+
+def test_magics_are_stripped():
+    assert python_source("%matplotlib inline\nimport numpy as np\n  !ls") == "import numpy as np"
