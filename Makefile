@@ -38,3 +38,28 @@ bench: $(LAB_STAMP)
 
 clean:
 	rm -rf $(VENV) grading .pytest_cache
+
+# Instructors: nbgrader, one Python process per step (course/instructor.py), with
+# the layout of nbgrader_config.py. grading/ is git-ignored.
+.PHONY: release autograde feedback grades
+
+# Student versions notebooks/<a>/<a>.ipynb from solutions/<a>/ for every assignment
+# (solutions and hidden tests removed), byte-identical on every run; also records
+# the tests in grading/gradebook.db, which autograde restores them from.
+# Refuses to overwrite release notebooks with uncommitted changes unless OVERWRITE=1.
+release: $(LAB_STAMP)
+	$(BIN)/python -m course.instructor release $(if $(OVERWRITE),--overwrite,)
+
+# Grade every submission grading/submitted/<student>/<assignment>/ again into
+# grading/autograded/ (adds students to the gradebook; never touches submitted/).
+autograde: $(LAB_STAMP)
+	$(BIN)/python -m course.instructor autograde
+
+# Feedback HTML grading/feedback/<student>/<assignment>/<a>.html for every
+# autograded submission, without hidden tests.
+feedback: $(LAB_STAMP)
+	$(BIN)/python -m course.instructor feedback
+
+# Scores per student and assignment -> grading/grades.csv.
+grades: $(LAB_STAMP)
+	$(BIN)/python -m course.instructor grades

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import array_api_strict
 import numpy as np
 import pytest
@@ -13,3 +15,36 @@ NAMESPACES = {"numpy": np, "array_api_strict": array_api_strict}
 def xp(request):
     """Each array library the reference code must run on (CPU stand-ins for CuPy)."""
     return NAMESPACES[request.param]
+
+
+
+REPO = Path(__file__).resolve().parents[1]
+#: Assignments the course must have; any other folder of solutions/ is tested too.
+REQUIRED_ASSIGNMENTS = ("03-sgd", "04-momentum", "05-adaptive")
+
+
+def course_assignments() -> list[str]:
+    """The required assignments and every other folder of solutions/, sorted."""
+    solutions = REPO / "solutions"
+    found = [p.name for p in solutions.iterdir() if p.is_dir() and not p.name.startswith(".")] if solutions.is_dir() else []
+    return sorted(set(REQUIRED_ASSIGNMENTS) | set(found))
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The repository root."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def assignments() -> list[str]:
+    """All course assignments (see ``course_assignments``)."""
+    return course_assignments()
+
+
+def pytest_generate_tests(metafunc):
+    """Run a test that takes ``assignment`` once per course assignment, module-scoped so
+    that expensive module fixtures built from it run once per assignment. Required
+    assignments are always included: a missing one fails instead of vanishing."""
+    if "assignment" in metafunc.fixturenames:
+        metafunc.parametrize("assignment", course_assignments(), scope="module")

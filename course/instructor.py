@@ -1,0 +1,301 @@
+"""Instructor pipeline: release, autograde, feedback and grades with nbgrader.
+
+All four steps run nbgrader's Python API in this one process (one nbgrader start-up
+instead of one CLI start per assignment and student), with the course layout from
+``nbgrader_config.py`` in the course root:
+
+    python -m course.instructor release [ASSIGNMENT ...]   # solutions/ -> notebooks/
+    python -m course.instructor autograde                  # grading/submitted -> grading/autograded
+    python -m course.instructor feedback                   # -> grading/feedback/<student>/<assignment>/
+    python -m course.instructor grades                     # -> grading/grades.csv
+
+Students' submissions in ``grading/submitted/<student>/<assignment>/`` are only read,
+never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Callable
+
+from nbformat import NotebookNode
+from nbgrader.api import Gradebook
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.plugins import CsvExportPlugin
+from nbgrader.preprocessors import ClearHiddenTests
+from sqlalchemy.exc import SAWarning
+from traitlets import List
+from traitlets.config.loader import PyFileConfigLoader
+
+CONFIG_FILE = "nbgrader_config.py"
+
+# nbgrader log lines that say nothing to act on: the checksum of every test cell with
+# hidden tests "changes" (they are cut from the release; autograde restores them);
+# --force replaces earlier output; nbconvert misses alt text on plots.
+ROUTINE = re.compile(
+    r"Attribute 'checksum' for cell \S+ has changed"
+    r"|Removing existing assignment"
+    r"|Alternative text is missing"
+)
+
+
+class PipelineError(RuntimeError):
+    """A pipeline step could not run, or some of its items failed."""
+
+
+class ClearHiddenTestsAndTracebacks(ClearHiddenTests):
+    """Feedback preprocessor: remove hidden tests and the tracebacks that quote them.
+
+    nbgrader's ``ClearHiddenTests`` removes the ``### BEGIN HIDDEN TESTS`` region from
+    a cell's source, but an error raised there keeps a traceback that quotes the hidden
+    lines. In every cell with hidden tests, each error output is cut down to its
+    exception type and message.
+    """
+
+    # nbconvert's HTML exporter configures this for all its preprocessors; unused here.
+    display_data_priority = List().tag(config=True)
+
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: dict, cell_index: int
+    ) -> tuple[NotebookNode, dict]:
+        if cell.cell_type == "code" and self.begin_test_delimeter in cell.source:
+            for output in cell.outputs:
+                if output.output_type == "error":
+                    output.traceback = [
+                        f"{output.ename}: {output.evalue}",
+                        "(traceback not shown: this cell contains hidden tests)",
+                    ]
+        return super().preprocess_cell(cell, resources, cell_index)
+
+
+def _api(root: str | Path) -> NbGraderAPI:
+    """Return an ``NbGraderAPI`` configured by ``<root>/nbgrader_config.py``.
+
+    The venv's ``bin/`` is put on PATH first: a new gradebook runs ``alembic``
+    through a subprocess.
+    """
+    root = Path(root).resolve()
+    if not (root / CONFIG_FILE).is_file():
+        raise PipelineError(
+            f"no {CONFIG_FILE} in {root}: run this from the course repository root"
+        )
+    bindir = os.path.dirname(sys.executable)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    config.NbGraderAPI.log_level = "WARN"
+    return NbGraderAPI(config=config)
+
+
+def _folders(directory: Path) -> list[str]:
+    """Names of the visible sub-folders of ``directory``, sorted."""
+    if not directory.is_dir():
+        return []
+    return sorted(p.name for p in directory.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _course_path(api: NbGraderAPI, name: str) -> Path:
+    """Absolute path of a course folder (``name`` is a CourseDirectory trait)."""
+    coursedir = api.coursedir
+    return Path(coursedir.root) / getattr(coursedir, name)
+
+
+def _run(label: str, call: Callable[[], dict], failures: list[str]) -> None:
+    """Run one nbgrader API call, print its outcome and record a failure."""
+    start = time.perf_counter()
+    result = call()
+    seconds = time.perf_counter() - start
+    if result["success"]:
+        print(f"  {label}: ok ({seconds:.1f} s)", flush=True)
+    else:
+        print(f"  {label}: FAILED ({seconds:.1f} s)", flush=True)
+        failures.append(label)
+    for line in result.get("log", "").splitlines():
+        if not ROUTINE.search(line):
+            print(f"    {line}")
+    if not result["success"]:
+        print("    " + result["error"].strip().replace("\n", "\n    "))
+
+
+def _check(step: str, failures: list[str]) -> None:
+    if failures:
+        raise PipelineError(f"{step} failed for: {', '.join(failures)}")
+
+
+def _uncommitted(root: Path, folders: list[Path]) -> list[str]:
+    """Committed files under ``folders`` changed since (``[]`` outside a git checkout)."""
+    try:
+        diff = subprocess.run(
+            ["git", "-C", str(root), "diff", "--name-only", "HEAD", "--", *map(str, folders)],
+            capture_output=True, text=True, check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return diff.stdout.split()
+
+
+def release(
+    root: str | Path = ".", assignments: list[str] | None = None, overwrite: bool = False
+) -> list[str]:
+    """Generate the student notebooks ``notebooks/<a>/`` from ``solutions/<a>/``.
+
+    nbgrader replaces solutions by stubs, removes hidden tests and outputs, locks
+    cells and records the source (with hidden tests) in the gradebook, which
+    autograding restores them from. Re-running it gives byte-identical files.
+
+    A release notebook with uncommitted changes may hold someone's work (a student
+    who worked in ``notebooks/``): it is not overwritten unless ``overwrite``.
+
+    Returns the released assignment names.
+    """
+    api = _api(root)
+    source = _course_path(api, "source_directory")
+    available = _folders(source)
+    names = available if assignments is None else list(assignments)
+    if not names:
+        raise PipelineError(f"no assignments found in {source}/<assignment>/")
+    unknown = sorted(set(names) - set(available))
+    if unknown:
+        raise PipelineError(f"no such assignment in {source}: {', '.join(unknown)}")
+    destination = _course_path(api, "release_directory")
+    edited = _uncommitted(Path(api.coursedir.root), [destination / name for name in names])
+    if edited and not overwrite:
+        raise PipelineError(
+            "not overwriting release notebooks with uncommitted changes (someone's work?): "
+            f"{', '.join(edited)}; save them elsewhere, or release with --overwrite "
+            "(make release OVERWRITE=1)"
+        )
+    print(f"release -> {destination}")
+    failures: list[str] = []
+    for name in names:
+        _run(name, lambda: api.generate_assignment(name, force=True, create=True), failures)
+    _check("release", failures)
+    return names
+
+
+def _student_assignments(directory: Path) -> list[tuple[str, str]]:
+    """(student, assignment) pairs found as ``directory/<student>/<assignment>/``."""
+    return [
+        (student, assignment)
+        for student in _folders(directory)
+        for assignment in _folders(directory / student)
+    ]
+
+
+def autograde(root: str | Path = ".") -> list[tuple[str, str]]:
+    """Autograde every submission in ``grading/submitted/<student>/<assignment>/``.
+
+    Students are added to the gradebook on the way; a submission graded before is
+    graded again (its old ``grading/autograded`` copy is replaced). Test cells are
+    restored from the gradebook, so the assignment must have been released here
+    (``make release``) first.
+
+    Returns the graded (student, assignment) pairs.
+    """
+    api = _api(root)
+    submitted = _course_path(api, "submitted_directory")
+    pairs = _student_assignments(submitted)
+    if not pairs:
+        raise PipelineError(f"no submissions found in {submitted}/<student>/<assignment>/")
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        released = {assignment.name for assignment in gradebook.assignments}
+    unreleased = sorted({a for _, a in pairs} - released)
+    if unreleased:
+        raise PipelineError(
+            f"assignment(s) {', '.join(unreleased)} in {submitted} are not in the gradebook "
+            f"{api.coursedir.db_url}: run `make release` first (or fix the folder name)"
+        )
+    print(f"autograde {submitted}")
+    failures: list[str] = []
+    for student, assignment in pairs:
+        _run(
+            f"{student}/{assignment}",
+            lambda: api.autograde(assignment, student, force=True, create=True),
+            failures,
+        )
+    _check("autograde", failures)
+    return pairs
+
+
+def feedback(root: str | Path = ".") -> list[tuple[str, str]]:
+    """Write ``grading/feedback/<student>/<assignment>/<notebook>.html`` for every
+    autograded submission (hidden tests removed, see ``nbgrader_config.py``).
+
+    Returns the (student, assignment) pairs.
+    """
+    api = _api(root)
+    autograded = _course_path(api, "autograded_directory")
+    pairs = _student_assignments(autograded)
+    if not pairs:
+        raise PipelineError(
+            f"no autograded submissions in {autograded}/<student>/<assignment>/: "
+            "run `make autograde` first"
+        )
+    print(f"feedback -> {_course_path(api, 'feedback_directory')}")
+    failures: list[str] = []
+    for student, assignment in pairs:
+        _run(
+            f"{student}/{assignment}",
+            lambda: api.generate_feedback(assignment, student, force=True),
+            failures,
+        )
+    _check("feedback", failures)
+    return pairs
+
+
+def grades(root: str | Path = ".") -> Path:
+    """Export every student's score per assignment to ``grading/grades.csv``.
+
+    Returns the path of the CSV file.
+    """
+    api = _api(root)
+    destination = Path(api.coursedir.root) / "grading" / "grades.csv"
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        CsvExportPlugin(parent=api, to=str(destination)).export(gradebook)
+    rows = len(destination.read_text().splitlines()) - 1
+    print(f"grades -> {destination} ({rows} rows: one per student and assignment)")
+    return destination
+
+
+STEPS = {"release": release, "autograde": autograde, "feedback": feedback, "grades": grades}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m course.instructor",
+        description="Release, autograde, give feedback and export grades with nbgrader.",
+    )
+    parser.add_argument("step", choices=STEPS)
+    parser.add_argument(
+        "assignments", nargs="*", help="release only these assignments (default: all)"
+    )
+    parser.add_argument("--root", default=".", help=f"course root holding {CONFIG_FILE}")
+    parser.add_argument(
+        "--overwrite", action="store_true",
+        help="release even over notebooks with uncommitted changes",
+    )
+    args = parser.parse_args(argv)
+    # nbgrader 0.9 triggers harmless SQLAlchemy 2 autoflush warnings while grading.
+    warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
+    if args.assignments and args.step != "release":
+        parser.error(f"{args.step} takes no assignment names")
+    try:
+        if args.step == "release":
+            release(args.root, args.assignments or None, overwrite=args.overwrite)
+        else:
+            STEPS[args.step](args.root)
+    except PipelineError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""The whole nbgrader pipeline on a copy of the course, as an instructor runs it.
+
+release -> three students' submissions -> autograde -> feedback -> grades, through
+course.instructor (the code behind `make release|autograde|feedback|grades`):
+
+* alice submits the solution notebooks: full marks;
+* bob submits the released notebooks untouched: zero;
+* carol fills every exercise correctly except one, which holds a typical mistake
+  from tests/mutants/<function>/: she loses points on that exercise's graded cells
+  only.
+
+Feedback must not show hidden tests, and grading must leave submissions untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html.parser
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from course import instructor
+
+# nbgrader 0.9 with SQLAlchemy 2 warns about autoflush while grading; harmless.
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+
+STUDENTS = ("alice", "bob", "carol")
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", re.M)
+# Carol's typical mistake per assignment (other assignments: the first mutant found).
+MISTAKES = {
+    "03-sgd": ("sgd_step", "sign_error"),
+    "04-momentum": ("nesterov_step", "gradient_at_theta"),
+    "05-adaptive": ("adam_step", "no_bias_correction"),
+}
+
+
+def _nbgrader(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def _mistake(repo: Path, assignment: str, nb: nbformat.NotebookNode) -> tuple[str, Path]:
+    """Carol's mistake: the exercise and its mutant in tests/mutants/<exercise>/."""
+    if assignment in MISTAKES:
+        exercise, mutant = MISTAKES[assignment]
+        path = repo / "tests" / "mutants" / exercise / f"{mutant}.py"
+        assert path.is_file(), f"carol's mistake {path.relative_to(repo)} is missing"
+        return exercise, path
+    exercises = [_nbgrader(c)["grade_id"] for c in nb.cells if _nbgrader(c).get("solution")]
+    for exercise in exercises:
+        mutants = sorted((repo / "tests" / "mutants" / exercise).glob("*.py"))
+        if mutants:
+            return exercise, mutants[0]
+    raise AssertionError(f"no mutant in tests/mutants/<exercise>/ for any of {exercises}")
+
+
+def _carol(released: nbformat.NotebookNode, solution: nbformat.NotebookNode, mistake: str, mutant: Path):
+    """The released notebook with every exercise solved, ``mistake`` by ``mutant``."""
+    answers = {
+        _nbgrader(c)["grade_id"]: SOLUTION_MARKER.sub("", c.source)
+        for c in solution.cells
+        if _nbgrader(c).get("solution")
+    }
+    answers[mistake] = mutant.read_text()
+    for cell in released.cells:
+        if _nbgrader(cell).get("solution"):
+            cell.source = answers[_nbgrader(cell)["grade_id"]]
+    return released
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class _Text(html.parser.HTMLParser):
+    """The visible text of an HTML page (no styles or scripts), whitespace collapsed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, page: str) -> str:
+        parser = cls()
+        parser.feed(page)
+        return _squash("".join(parser.parts))
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _code_lines(source: str) -> list[str]:
+    return [_squash(line) for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def course(repo, assignments, tmp_path_factory):
+    """A graded copy of the course: root, solution notebooks, mistakes, scores."""
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy(repo / "nbgrader_config.py", root)
+    shutil.copytree(repo / "solutions", root / "solutions", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for assignment in assignments:
+        assert (root / "solutions" / assignment / f"{assignment}.ipynb").is_file(), f"solutions/{assignment} is missing"
+    timings = {}
+
+    start = time.perf_counter()
+    instructor.release(root)
+    timings["release"] = time.perf_counter() - start
+
+    solutions, mistakes = {}, {}
+    submitted = root / "grading" / "submitted"
+    for assignment in assignments:
+        name = f"{assignment}.ipynb"
+        solution = nbformat.read(root / "solutions" / assignment / name, as_version=4)
+        released = nbformat.read(root / "notebooks" / assignment / name, as_version=4)
+        solutions[assignment] = solution
+        mistakes[assignment] = _mistake(repo, assignment, solution)
+        for student in STUDENTS:
+            (submitted / student / assignment).mkdir(parents=True)
+        shutil.copy(root / "solutions" / assignment / name, submitted / "alice" / assignment)
+        shutil.copy(root / "notebooks" / assignment / name, submitted / "bob" / assignment)
+        nbformat.write(_carol(released, solution, *mistakes[assignment]), submitted / "carol" / assignment / name)
+    before = _tree_digest(submitted)
+
+    for step in ("autograde", "feedback"):
+        start = time.perf_counter()
+        getattr(instructor, step)(root)
+        timings[step] = time.perf_counter() - start
+    start = time.perf_counter()  # the command-line entry point, as `make grades`
+    subprocess.run([sys.executable, "-m", "course.instructor", "grades", "--root", str(root)], check=True)
+    timings["grades (CLI)"] = time.perf_counter() - start
+    print("timings: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
+
+    db_url = f"sqlite:///{root / 'grading' / 'gradebook.db'}"
+    scores = {}
+    with Gradebook(db_url, "optim-dl") as gradebook:
+        for assignment in assignments:
+            cells = [c.name for c in gradebook.find_notebook(assignment, assignment).grade_cells]
+            for student in STUDENTS:
+                scores[student, assignment] = {
+                    cell: (grade.score, grade.max_score)
+                    for cell in cells
+                    for grade in [gradebook.find_grade(cell, assignment, assignment, student)]
+                }
+    for key, cells in sorted(scores.items()):
+        print(key, {cell: score for cell, (score, _) in cells.items()})
+    return {"root": root, "solutions": solutions, "mistakes": mistakes, "scores": scores,
+            "submitted_before": before}
+
+
+def test_alice_gets_full_marks(course, assignment):
+    cells = course["scores"]["alice", assignment]
+    assert cells, f"{assignment} has no graded cells in the gradebook"
+    lost = {cell: score for cell, score in cells.items() if score[0] != score[1]}
+    assert not lost, f"the solution of {assignment} loses points: {lost} (score, max)"
+
+
+def test_bob_gets_zero(course, assignment):
+    cells = course["scores"]["bob", assignment]
+    scored = {cell: score for cell, score in cells.items() if score[0] != 0}
+    assert not scored, f"the untouched release of {assignment} scores: {scored} (score, max)"
+
+
+def test_carol_loses_points_only_on_her_mistake(course, assignment):
+    mistake, mutant = course["mistakes"][assignment]
+    cells = course["scores"]["carol", assignment]
+    own = {cell: score for cell, score in cells.items() if cell.startswith(f"test_{mistake}")}
+    others = {cell: score for cell, score in cells.items() if cell not in own}
+    assert own, f"no graded cell test_{mistake}*"
+    assert sum(s for s, _ in own.values()) < sum(m for _, m in own.values()), (
+        f"the mistake {mutant.name} in {mistake} is not caught: {own} (score, max)"
+    )
+    lost = {cell: score for cell, score in others.items() if score[0] != score[1]}
+    assert not lost, f"correct exercises lose points: {lost} (score, max)"
+
+
+def test_feedback_hides_the_hidden_tests(course, assignment):
+    solution = course["solutions"][assignment]
+    hidden = [line for c in solution.cells for region in HIDDEN.findall(c.source) for line in _code_lines(region)]
+    visible = [line for c in solution.cells if _nbgrader(c).get("grade") for line in _code_lines(HIDDEN.sub("", c.source))]
+    assert hidden and visible
+    for student in STUDENTS:
+        page = course["root"] / "grading" / "feedback" / student / assignment / f"{assignment}.html"
+        assert page.is_file(), f"no feedback {page.relative_to(course['root'])}"
+        text = _Text.of(page.read_text())
+        assert all(line in text for line in visible), f"{student}: visible tests missing from feedback (check the text extraction)"
+        shown = [line for line in hidden if line in text]
+        assert not shown, f"feedback for {student} on {assignment} shows hidden tests: {shown}"
+
+
+def test_feedback_shows_widgets_as_static_pictures(course, assignment):
+    """Widget cells fall back to their PNG in feedback, which works offline."""
+    page = course["root"] / "grading" / "feedback" / "alice" / assignment / f"{assignment}.html"
+    text = page.read_text()
+    widget_cells = sum("widgets." in c.source for c in course["solutions"][assignment].cells if c.cell_type == "code")
+    assert widget_cells >= 1
+    # A live widget view would be an empty box offline; its PNG fallback is a picture.
+    assert "widget-view+json" not in text
+    assert text.count("<img") >= widget_cells
+
+
+def test_grades_csv_has_every_student_and_assignment(course, assignments):
+    rows = list(csv.DictReader((course["root"] / "grading" / "grades.csv").open()))
+    table = {(row["student_id"], row["assignment"]): row for row in rows}
+    assert sorted(table) == sorted((s, a) for s in STUDENTS for a in assignments)
+    for (student, assignment), row in table.items():
+        cells = course["scores"][student, assignment]
+        assert float(row["score"]) == pytest.approx(sum(s for s, _ in cells.values()))
+        assert float(row["max_score"]) == pytest.approx(sum(m for _, m in cells.values()))
+
+
+def test_grading_leaves_submissions_untouched(course):
+    assert _tree_digest(course["root"] / "grading" / "submitted") == course["submitted_before"]
+
+
+def _empty_course(repo: Path, root: Path) -> Path:
+    shutil.copy(repo / "nbgrader_config.py", root)
+    (root / "grading").mkdir()
+    return root
+
+
+def test_autograde_without_submissions_says_where_they_go(repo, tmp_path):
+    with pytest.raises(instructor.PipelineError, match=r"no submissions found in .*grading/submitted/<student>/<assignment>/"):
+        instructor.autograde(_empty_course(repo, tmp_path))
+
+
+def test_autograde_of_an_unreleased_assignment_asks_for_a_release(repo, course, tmp_path):
+    root = _empty_course(repo, tmp_path)
+    shutil.copy(course["root"] / "grading" / "gradebook.db", root / "grading")
+    (root / "grading" / "submitted" / "dave" / "99-unreleased").mkdir(parents=True)
+    with pytest.raises(instructor.PipelineError, match=r"99-unreleased .*not in the gradebook.*make release"):
+        instructor.autograde(root)
+
+
+def test_feedback_before_autograde_asks_for_autograde(repo, tmp_path):
+    with pytest.raises(instructor.PipelineError, match="make autograde"):
+        instructor.feedback(_empty_course(repo, tmp_path))
