@@ -10,6 +10,9 @@ messages.
 
 :func:`assert_own_implementation` fails a function that uses the reference;
 :func:`exercise_demo` keeps demo cells quiet while an exercise is unfinished.
+
+Not array-API generic, by design: students' exercises take and return NumPy
+arrays, so the checks build NumPy inputs and compare on the host.
 """
 
 from course.checks.adaptive import check_adagrad_step, check_adam_step, check_rmsprop_step

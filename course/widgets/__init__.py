@@ -8,6 +8,9 @@ figure that is redrawn when they move (``explorer.controls`` holds them by
 name). Without a widget front end (nbconvert, nbgrader feedback, GitHub) the
 cell shows the figure as a static PNG.
 
+The optimizers run on the default backend (CuPy or NumPy); what is plotted is
+copied to the host and handled with NumPy, so this part is not array-API generic.
+
 L03: :func:`sgd_explorer`, :func:`batch_size_explorer`.
 L04: :func:`momentum_explorer`, :func:`terminal_velocity_explorer`.
 L05: :func:`adaptive_explorer`.
