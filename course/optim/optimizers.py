@@ -35,7 +35,7 @@ LearningRate = Union[float, Callable[[int], float]]
 
 #: Elements per block of an in-place update: small enough for the block's
 #: temporaries to stay in the CPU cache, large enough to amortise Python.
-BLOCK_SIZE = 1 << 14
+BLOCK_SIZE = 1 << 16
 
 
 def _blocks(x: Array) -> list[Any]:
