@@ -8,14 +8,19 @@ import array_api_strict
 import numpy as np
 import pytest
 
+from course.backend import probe_cupy
+
 NAMESPACES = {"numpy": np, "array_api_strict": array_api_strict}
+_cupy, _ = probe_cupy()
+if _cupy is not None:  # a working GPU: the same tests run on CuPy arrays too
+    NAMESPACES["cupy"] = _cupy
 
 
 @pytest.fixture(params=list(NAMESPACES), ids=list(NAMESPACES))
 def xp(request):
-    """Each array library the reference code must run on (CPU stand-ins for CuPy)."""
+    """Each array library the reference code must run on: NumPy, array-api-strict (the
+    CPU stand-in that fails loudly on NumPy-only calls) and, where a GPU works, CuPy."""
     return NAMESPACES[request.param]
-
 
 
 REPO = Path(__file__).resolve().parents[1]

@@ -250,3 +250,27 @@ def test_nesterov_checks_what_grad_fn_returns():
         nesterov_step(z, z, lambda x: np.ones(2), 0.1, 0.9)
     with pytest.raises(TypeError, match="grad_fn must be callable"):
         nesterov_step(z, z, np.ones(3), 0.1, 0.9)
+
+
+ALL_STEPS = {
+    "sgd_step": lambda a: sgd_step(a["theta"], a["g"], 0.1),
+    "momentum_step": lambda a: momentum_step(a["theta"], a["v"], a["g"], 0.1, 0.9),
+    "nesterov_step": lambda a: nesterov_step(a["theta"], a["v"], lambda x: 2 * x, 0.1, 0.9),
+    "adagrad_step": lambda a: adagrad_step(a["theta"], a["r"], a["g"], 0.1),
+    "rmsprop_step": lambda a: rmsprop_step(a["theta"], a["r"], a["g"], 0.1),
+    "rmsprop_nesterov_step": lambda a: rmsprop_nesterov_step(a["theta"], a["v"], a["r"], lambda x: 2 * x, 0.1, 0.9),
+    "adam_step": lambda a: adam_step(a["theta"], a["s"], a["r"], a["g"], 3),
+}
+
+
+@pytest.mark.parametrize("name", list(ALL_STEPS))
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_step_functions_leave_their_inputs_alone_and_keep_the_dtype(xp, name, dtype):
+    values = {"theta": THETA, "g": G, "v": V, "r": R, "s": [0.1, -0.2, 0.0, 0.3]}
+    inputs = {key: xp.asarray(value, dtype=getattr(xp, dtype)) for key, value in values.items()}
+    outputs = ALL_STEPS[name](inputs)
+    for key, value in values.items():
+        np.testing.assert_array_equal(to_numpy(inputs[key]), np.asarray(value, dtype=dtype), err_msg=key)
+    for out in outputs if isinstance(outputs, tuple) else (outputs,):
+        assert to_numpy(out).dtype == np.dtype(dtype)
+        assert all(out is not x for x in inputs.values())
