@@ -246,7 +246,7 @@ ADAM = Exercise(
             "r̂ = r / (1 − ρ₂ᵗ);  θ ← θ − ε ŝ / (√r̂ + δ)",
     exception_hint=_adam_exception_hint,
     mistakes=(
-        Mistake("this matches Adam without bias correction: divide s by 1 − ρ₁ᵗ and r by 1 − ρ₂ᵗ "
+        Mistake("Adam without bias correction: divide s by 1 − ρ₁ᵗ and r by 1 − ρ₂ᵗ "
                 "before the step", _adam_mistake(correct=False)),
         Mistake("δ is inside the square root; Adam divides by √r̂ + δ (δ outside the root)",
                 _adam_mistake(inside=True)),
@@ -257,7 +257,7 @@ ADAM = Exercise(
                 _adam_mistake(swap_rhos=True)),
         Mistake("the moments are swapped: s averages the gradient g and r the squared gradient g ⊙ g",
                 _adam_mistake(swap_moments=True)),
-        Mistake("this is the Adam paper's \"efficient\" form, which folds the bias correction into the "
+        Mistake("the Adam paper's \"efficient\" form, which folds the bias correction into the "
                 "step size and so adds δ to √r instead of √r̂; compute ŝ and r̂ and divide by √r̂ + δ",
                 _adam_paper_efficient_form),
         Mistake("the bias-corrected ŝ and r̂ are stored as the state: return the uncorrected s and r, "

@@ -130,7 +130,7 @@ NESTEROV = Exercise(
                 lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta + v)),
         Mistake(_OLD_VELOCITY, lambda theta, v, grad_fn, lr, alpha:
                 _nesterov(theta, v, grad_fn, lr, alpha, theta + alpha * v, use_new_v=False)),
-        Mistake("this is the PyTorch-style look-ahead form (gradient at θ, θ ← θ + αv − εg with the new v), "
+        Mistake("the PyTorch-style look-ahead form (gradient at θ, θ ← θ + αv − εg with the new v), "
                 "which tracks the look-ahead point; the course uses the book's form "
                 "v ← αv − ε∇f(θ + αv); θ ← θ + v", _pytorch_form),
         Mistake("the sign of the gradient term in v is wrong; it is v ← αv − ε∇f(θ + αv)",
