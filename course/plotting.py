@@ -25,7 +25,6 @@ from matplotlib.ticker import NullLocator
 
 from course.backend import default_namespace, to_numpy
 from course.optim.trajectory import Trajectory
-from course.problems import Quadratic, Rosenbrock
 
 __all__ = [
     "new_figure",
@@ -72,9 +71,7 @@ def grid_values(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """f on an ``n × n`` grid over ``xlim × ylim`` for a 2-D objective.
 
-    Quadratics (f = ½ xᵀAx − bᵀx) and the 2-D Rosenbrock function
-    (f = 100 (y − x²)² + (1 − x)²) are evaluated in one vectorised expression;
-    any other objective point by point with ``problem.value`` (slower).
+    The grid's points are evaluated in one call of ``problem.values``.
 
     Returns
     -------
@@ -84,17 +81,9 @@ def grid_values(
     if problem.dim != 2:
         raise ValueError(f"contours need a 2-D objective, {problem.name} has dim = {problem.dim}")
     X, Y = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
-    if isinstance(problem, Quadratic):
-        A, b = np.asarray(to_numpy(problem.A)), np.asarray(to_numpy(problem.b))
-        Z = 0.5 * (A[0, 0] * X**2 + 2 * A[0, 1] * X * Y + A[1, 1] * Y**2) - b[0] * X - b[1] * Y
-    elif isinstance(problem, Rosenbrock):
-        Z = 100.0 * (Y - X**2) ** 2 + (1.0 - X) ** 2
-    else:
-        xp = getattr(problem, "xp", None) or default_namespace()
-        Z = np.array(
-            [float(problem.value(xp.asarray([x, y], dtype=xp.float64))) for x, y in zip(X.ravel(), Y.ravel())]
-        ).reshape(X.shape)
-    return X, Y, Z
+    xp = problem.xp or default_namespace()
+    points = xp.asarray(np.stack([X.ravel(), Y.ravel()], axis=1), dtype=xp.float64)
+    return X, Y, to_numpy(problem.values(points)).reshape(X.shape)
 
 
 def contours(

@@ -71,14 +71,16 @@ class Objective:
     #: Namespace the objective's data live in, or None for an objective without data.
     xp: Any = None
 
-    def _check(self, x: Any, arg: str = "x") -> Any:
-        """Check that ``x`` is a finite 1-D float array of length ``dim``; return its ``xp``."""
+    def _check(self, x: Any, arg: str = "x", batch: bool = False) -> Any:
+        """Check that ``x`` is a finite float array of shape ``(dim,)`` (``(m, dim)``
+        with ``batch``); return its ``xp``."""
         xp = float_arrays(**{arg: x})
-        if x.ndim != 1 or x.shape[0] != self.dim:
-            raise ValueError(
-                f"{arg} must be a 1-D array of length {self.dim} for {self.name}, "
-                f"got shape {tuple(x.shape)}"
-            )
+        if batch:
+            shape_ok, wanted = x.ndim == 2 and x.shape[1] == self.dim, f"an (m, {self.dim}) array of points"
+        else:
+            shape_ok, wanted = x.ndim == 1 and x.shape[0] == self.dim, f"a 1-D array of length {self.dim}"
+        if not shape_ok:
+            raise ValueError(f"{arg} must be {wanted} for {self.name}, got shape {tuple(x.shape)}")
         if self.xp is not None and xp is not self.xp:
             raise TypeError(
                 f"{arg} is a {xp.__name__} array, but the data of {self.name} are "
@@ -89,6 +91,15 @@ class Objective:
 
     def value(self, x: Any) -> Any:
         raise NotImplementedError
+
+    def values(self, points: Any) -> Any:
+        """f at every row of ``points`` (shape ``(m, dim)``), an array of shape ``(m,)``.
+
+        Calls :meth:`value` row by row; objectives whose formula works on a batch
+        of points override this (contour plots evaluate thousands of points).
+        """
+        xp = self._check(points, "points", batch=True)
+        return xp.stack([self.value(points[i, :]) for i in range(points.shape[0])])
 
     def grad(self, x: Any) -> Any:
         raise NotImplementedError
@@ -176,9 +187,16 @@ class Quadratic(Objective):
         name = f"½ xᵀAx, κ = {lam.max() / lam.min():.3g}" if lam.min() > 0 else "½ xᵀAx"
         return cls(xp.asarray(A, dtype=xp.float64), name=name)
 
+    def _f(self, xp: Any, x: Any) -> Any:
+        """½ xᵀAx − bᵀx over the last axis of ``x`` (A is symmetric)."""
+        return 0.5 * xp.sum((x @ self.A) * x, axis=-1) - x @ self.b
+
     def value(self, x: Any) -> Any:
         xp = self._check(x)
-        return xp.asarray(0.5 * (x @ (self.A @ x)) - self.b @ x)
+        return xp.asarray(self._f(xp, x))
+
+    def values(self, points: Any) -> Any:
+        return self._f(self._check(points, "points", batch=True), points)
 
     def grad(self, x: Any) -> Any:
         self._check(x)
@@ -244,10 +262,18 @@ class Rosenbrock(Objective):
         self.name = "Rosenbrock" if self.dim == 2 else f"Rosenbrock (n = {self.dim})"
         self.minimizer = np.ones(self.dim)
 
+    @staticmethod
+    def _f(xp: Any, x: Any) -> Any:
+        """Σᵢ 100 (xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)² over the last axis of ``x``."""
+        head, tail = x[..., :-1], x[..., 1:]
+        return xp.sum(100.0 * (tail - head**2) ** 2 + (1.0 - head) ** 2, axis=-1)
+
     def value(self, x: Any) -> Any:
         xp = self._check(x)
-        head, tail = x[:-1], x[1:]
-        return xp.asarray(xp.sum(100.0 * (tail - head**2) ** 2 + (1.0 - head) ** 2))
+        return xp.asarray(self._f(xp, x))
+
+    def values(self, points: Any) -> Any:
+        return self._f(self._check(points, "points", batch=True), points)
 
     def grad(self, x: Any) -> Any:
         xp = self._check(x)
@@ -296,6 +322,10 @@ class Saddle(Objective):
     def value(self, x: Any) -> Any:
         xp = self._check(x)
         return xp.asarray((1.0 - x[0] * x[1]) ** 2)
+
+    def values(self, points: Any) -> Any:
+        self._check(points, "points", batch=True)
+        return (1.0 - points[:, 0] * points[:, 1]) ** 2
 
     def grad(self, x: Any) -> Any:
         xp = self._check(x)

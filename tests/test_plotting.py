@@ -61,7 +61,7 @@ def test_new_figure_and_png():
         rosenbrock,
         saddle,
     ],
-    ids=["quadratic", "rosenbrock", "saddle (point by point)"],
+    ids=["quadratic", "rosenbrock", "saddle"],
 )
 def test_grid_values_agree_with_the_objective(problem):
     X, Y, Z = grid_values(problem, (-2.0, 2.0), (-1.0, 3.0), n=7)

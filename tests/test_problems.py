@@ -72,6 +72,19 @@ def test_grad_matches_numerical_gradient(which, xp):
 
 @pytest.mark.parametrize("xp", NAMESPACES)
 @pytest.mark.parametrize("which", list(OBJECTIVES))
+def test_values_of_a_batch_match_value_row_by_row(which, xp):
+    obj = OBJECTIVES[which](xp)
+    points = random_points(obj, count=5)
+    batch = to_numpy(obj.values(arr(xp, points)))
+    assert batch.shape == (5,)
+    expected = [float(obj.value(arr(xp, p))) for p in points]
+    np.testing.assert_allclose(batch, expected, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match=rf"points must be an \(m, {obj.dim}\) array of points"):
+        obj.values(arr(xp, points[:, :1]))
+
+
+@pytest.mark.parametrize("xp", NAMESPACES)
+@pytest.mark.parametrize("which", list(OBJECTIVES))
 def test_hessian_matches_jacobian_of_grad(which, xp):
     obj = OBJECTIVES[which](xp)
     for p in random_points(obj, count=2, seed=1):
