@@ -32,8 +32,12 @@ __all__ = [
     "grid_values",
     "contours",
     "paths",
+    "loss_axes",
     "loss_curves",
     "divergence_note",
+    "PathLine",
+    "LossLine",
+    "DivergenceNote",
     "log_scale",
     "colors_for",
 ]
@@ -145,35 +149,109 @@ def _until_outside(points: np.ndarray, xlim: tuple[float, float], ylim: tuple[fl
     return points if inside.all() else points[: int(np.argmin(inside)) + 1]
 
 
+class PathLine:
+    """The iterates θ₀, θ₁, … of one run as a line through the (θ₁, θ₂) plane.
+
+    The start is a white circle, the last iterate a filled square, or a cross
+    when the run diverged; a diverged run is drawn until it leaves the window
+    (when the axes have fixed limits, e.g. from :func:`contours`). ``markers``
+    (default: when a run has ≤ 150 steps) puts a dot on every iterate.
+
+    Created empty; :meth:`show` sets its data. With ``animated=True`` (for an
+    :class:`~course.widgets.Explorer`) its artists are redrawn on their own.
+    """
+
+    def __init__(self, ax: Axes, label: str, color: str, animated: bool = False,
+                 markers: bool | None = None) -> None:
+        self.ax = ax
+        self.markers = markers
+        (self.line,) = ax.plot([], [], color=color, linewidth=1.3, label=label, markersize=2.5,
+                               animated=animated)
+        (self.start,) = ax.plot([], [], marker="o", markersize=7, color="white", markeredgecolor=color,
+                                linestyle="none", zorder=6, animated=animated)
+        (self.end,) = ax.plot([], [], marker="s", markersize=7, color=color, markeredgecolor="black",
+                              linestyle="none", zorder=6, animated=animated)
+
+    def show(self, trajectory: Trajectory) -> None:
+        """Draw ``trajectory`` (recorded with its iterates)."""
+        if trajectory.iterates is None:
+            raise ValueError("the trajectory has no iterates: run it with record_iterates=True")
+        points = _finite_rows(np.asarray(trajectory.iterates)[:, :2])
+        if not trajectory.success and not self.ax.get_autoscale_on():
+            points = _until_outside(points, self.ax.get_xlim(), self.ax.get_ylim())
+        dots = len(points) <= 151 if self.markers is None else self.markers
+        self.line.set_data(points[:, 0], points[:, 1])
+        self.line.set_marker("o" if dots else "None")
+        self.start.set_data(points[:1, 0], points[:1, 1])
+        self.end.set_data(points[-1:, 0], points[-1:, 1])
+        self.end.set_marker("s" if trajectory.success else "X")
+
+
+class LossLine:
+    """The loss f(θ_k) of one run per step k, or the gap f(θ_k) − f* when ``optimum`` = f* is given.
+
+    Non-finite losses of a diverged run are left out. Created empty; :meth:`show`
+    sets its data. ``style`` holds extra ``Axes.plot`` keywords (e.g. a dashed line).
+    """
+
+    def __init__(self, ax: Axes, label: str, color: str, optimum: float | None = None,
+                 animated: bool = False, **style: Any) -> None:
+        self.optimum = optimum
+        (self.line,) = ax.plot([], [], label=label, **{"color": color, "linewidth": 1.5, **style},
+                               animated=animated)
+
+    def show(self, trajectory: Trajectory) -> None:
+        """Draw the losses of ``trajectory``."""
+        losses = _finite_rows(np.asarray(trajectory.losses, dtype=float))
+        if self.optimum is not None:
+            losses = losses - self.optimum
+        self.line.set_data(np.arange(len(losses)), losses)
+
+
+class DivergenceNote:
+    """The messages of the diverged runs, in red in the middle of the axes; empty when none diverged."""
+
+    def __init__(self, ax: Axes, animated: bool = False) -> None:
+        self.text = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
+                            fontsize=8.5, color="darkred", zorder=10, animated=animated,
+                            bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred", alpha=0.9))
+
+    def show(self, trajectories: Mapping[str, Trajectory]) -> None:
+        """Write the message of every diverged run of ``trajectories``."""
+        lines = [
+            textwrap.fill(f"{name}: {traj.message}", width=48, subsequent_indent="   ")
+            for name, traj in trajectories.items()
+            if not traj.success
+        ]
+        self.text.set_text("\n".join(lines))
+        self.text.set_visible(bool(lines))
+
+
 def paths(
     ax: Axes,
     trajectories: Mapping[str, Trajectory],
     colors: Mapping[str, str] | None = None,
     markers: bool | None = None,
 ) -> Axes:
-    """Iterates θ₀, θ₁, … of each trajectory as a line through the (θ₁, θ₂) plane.
-
-    The start is a white circle, the last iterate a filled square. A run that
-    diverged is drawn until it leaves the window (when the axes have fixed
-    limits, e.g. from :func:`contours`), ends in a cross, and is labelled with the step at which it diverged. ``markers`` (default: when a run has ≤ 150 steps)
-    puts a dot on every iterate.
-    """
+    """Each trajectory as a :class:`PathLine`, with a legend; a diverged run's label says when it diverged."""
     colors = colors or colors_for(list(trajectories))
     for name, traj in trajectories.items():
         if traj.iterates is None:
             raise ValueError(f"the trajectory {name!r} has no iterates: run it with record_iterates=True")
-        points = _finite_rows(np.asarray(traj.iterates)[:, :2])
-        if not traj.success and not ax.get_autoscale_on():
-            points = _until_outside(points, ax.get_xlim(), ax.get_ylim())
-        color = colors[name]
         label = name if traj.success else f"{name}: diverged at step {traj.diverged_at}"
-        dots = len(points) <= 151 if markers is None else markers
-        ax.plot(points[:, 0], points[:, 1], color=color, linewidth=1.3, label=label,
-                marker="o" if dots else None, markersize=2.5)
-        ax.plot(*points[0], marker="o", markersize=7, color="white", markeredgecolor=color, zorder=6)
-        ax.plot(*points[-1], marker="X" if not traj.success else "s", markersize=7,
-                color=color, markeredgecolor="black", zorder=6)
+        PathLine(ax, label, colors[name], markers=markers).show(traj)
     ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def loss_axes(ax: Axes, log: bool = True, optimum: bool = False, title: str = "loss per step") -> Axes:
+    """Label ``ax`` for loss curves: step k against f(θ_k) (or f(θ_k) − f* with ``optimum``)."""
+    if log:
+        log_scale(ax)
+    ax.set_xlabel("step $k$")
+    ax.set_ylabel(r"$f(\theta_k) - f^*$" if optimum else r"$f(\theta_k)$")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
     return ax
 
 
@@ -185,27 +263,18 @@ def loss_curves(
     colors: Mapping[str, str] | None = None,
     styles: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Axes:
-    """The loss f(θ_k) (or the gap f(θ_k) − f* when ``optimum`` = f* is given) per step k.
+    """Each trajectory as a :class:`LossLine`, with a legend and a :class:`DivergenceNote`.
 
-    ``log`` uses a logarithmic loss axis (non-positive values are left out).
-    ``styles`` maps a name to extra ``Axes.plot`` keywords (e.g. a dashed line).
-    Diverged runs are drawn up to their last finite loss, and their messages
-    are written into the axes by :func:`divergence_note`.
+    ``log`` uses a logarithmic loss axis (non-positive values are left out);
+    ``styles`` maps a name to extra ``Axes.plot`` keywords.
     """
     colors = colors or colors_for(list(trajectories))
     styles = styles or {}
     for name, traj in trajectories.items():
-        losses = _finite_rows(np.asarray(traj.losses, dtype=float))
-        if optimum is not None:
-            losses = losses - optimum
-        style = {"color": colors[name], "linewidth": 1.5, **styles.get(name, {})}
-        ax.plot(np.arange(len(losses)), losses, label=name, **style)
-    if log:
-        log_scale(ax)
-    ax.set_xlabel("step k")
-    ax.set_ylabel("f(θ_k) − f*" if optimum is not None else "f(θ_k)")
-    ax.set_title("loss per step")
-    ax.grid(True, which="major", alpha=0.3)
+        LossLine(ax, name, colors[name], optimum, **styles.get(name, {})).show(traj)
+    ax.relim()
+    ax.autoscale_view()
+    loss_axes(ax, log=log, optimum=optimum is not None)
     ax.legend(loc="best", fontsize=8)
     divergence_note(ax, trajectories)
     return ax
@@ -228,15 +297,8 @@ def log_scale(ax: Axes) -> Axes:
 def divergence_note(ax: Axes, trajectories: Mapping[str, Trajectory]) -> Axes:
     """Write the message of every diverged trajectory into the axes, in red.
 
-    Does nothing when all runs finished.
+    Adds nothing when all runs finished.
     """
-    lines = [
-        textwrap.fill(f"{name}: {traj.message}", width=48, subsequent_indent="   ")
-        for name, traj in trajectories.items()
-        if not traj.success
-    ]
-    if lines:
-        ax.text(0.5, 0.5, "\n".join(lines), transform=ax.transAxes, ha="center", va="center",
-                fontsize=8.5, color="darkred", zorder=10,
-                bbox=dict(boxstyle="round", facecolor="white", edgecolor="darkred", alpha=0.9))
+    if any(not traj.success for traj in trajectories.values()):
+        DivergenceNote(ax).show(trajectories)
     return ax

@@ -138,13 +138,13 @@ def test_loss_curves_plot_the_loss_gap_per_step(ax, converged):
     (line,) = ax.get_lines()
     np.testing.assert_allclose(line.get_xdata(), np.arange(41))
     np.testing.assert_allclose(line.get_ydata(), converged.losses - 1.0)
-    assert ax.get_yscale() == "log" and ax.get_ylabel() == "f(θ_k) − f*"
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == r"$f(\theta_k) - f^*$"
     assert len(ax.texts) == 0, "no note when every run finished"
 
 
 def test_loss_curves_report_divergence_without_nan(ax, converged, diverged):
     loss_curves(ax, {"GD": diverged, "momentum": converged}, log=False)
-    assert ax.get_yscale() == "linear" and ax.get_ylabel() == "f(θ_k)"
+    assert ax.get_yscale() == "linear" and ax.get_ylabel() == r"$f(\theta_k)$"
     for line in ax.get_lines():
         assert np.all(np.isfinite(line.get_ydata()))
     (note,) = ax.texts

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import io
 
 import ipywidgets
 import matplotlib.pyplot as plt
@@ -13,6 +15,7 @@ from IPython.core.formatters import DisplayFormatter
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from nbclient import NotebookClient
+from PIL import Image
 
 from course import widgets
 from course.optim import AdaGrad, Adam, RMSProp, run
@@ -64,6 +67,29 @@ def legend_labels(ax) -> list[str]:
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
 
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def assert_shows_its_figure(w: Explorer) -> None:
+    """The picture is what drawing the figure from scratch gives: pixel for pixel with the
+    static parts drawn anew, and but for a few overlaps (the animated artists lie on top)
+    with every artist drawn in z-order."""
+    shown = pixels(w.png)
+    w._background = None
+    np.testing.assert_array_equal(shown, pixels(w._render()), "the kept pixels are out of date")
+    animated = [a for ax in w.figure.axes for a in ax.get_children() if a.get_animated()]
+    for artist in animated:
+        artist.set_animated(False)
+    try:
+        w.figure.canvas.draw()
+        whole = np.asarray(w.figure.canvas.buffer_rgba())[..., :3]
+        assert np.mean(np.any(whole != shown, axis=-1)) < 0.005
+    finally:
+        for artist in animated:
+            artist.set_animated(True)
+
+
 @pytest.mark.parametrize("name", EXPLORERS)
 def test_creating_an_explorer_draws_once(explorers, name):
     _, n_axes, control, _, _ = EXPLORERS[name]
@@ -75,7 +101,7 @@ def test_creating_an_explorer_draws_once(explorers, name):
     assert all(ax.get_lines() for ax in w.figure.axes), "every panel must show lines"
     assert all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in w.figure.axes)
     assert control in w.controls and w.controls[control] in w.children[0].children
-    assert w.output in w.children
+    assert w.image in w.children and w.png.startswith(PNG_MAGIC) and bytes(w.image.value) == w.png
     for data in plotted_data(w.figure):
         assert np.all(np.isfinite(data)), "no NaN or inf may reach the plot"
 
@@ -84,14 +110,23 @@ def test_creating_an_explorer_draws_once(explorers, name):
 def test_moving_a_control_redraws(name):
     factory, n_axes, control, value, quick = EXPLORERS[name]
     w = factory(**quick)
-    before, png_before = w.figure, w.output.outputs[0]["data"]["image/png"]
+    old, png_before = plotted_data(w.figure), w.png
     w.controls[control].value = value
     assert w.draws == 2
     assert w.values[control] == value
-    assert w.figure is not before and len(w.figure.axes) == n_axes
-    old, new = plotted_data(before), plotted_data(w.figure)
+    assert len(w.figure.axes) == n_axes
+    new = plotted_data(w.figure)
     assert len(old) != len(new) or any(a.shape != b.shape or not np.allclose(a, b) for a, b in zip(old, new))
-    assert w.output.outputs[0]["data"]["image/png"] != png_before
+    assert w.png != png_before
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_a_move_redraws_only_what_moves_and_gives_the_whole_picture(name):
+    factory, _, control, value, quick = EXPLORERS[name]
+    w = factory(**quick)
+    w.controls[control].value = value
+    assert w.full_draws == 1, "a slider move must not redraw the static parts of the figure"
+    assert_shows_its_figure(w)
 
 
 @pytest.mark.parametrize("name", EXPLORERS)
@@ -101,7 +136,7 @@ def test_display_bundle_holds_widget_view_png_and_text(explorers, name):
     assert data[WIDGET_VIEW]["model_id"] == w.model_id
     png = png_of(data["image/png"])
     assert png.startswith(PNG_MAGIC) and len(png) > 10_000
-    assert data["image/png"] == w.output.outputs[0]["data"]["image/png"], "the fallback is the current figure"
+    assert png == w.png, "the fallback is the current picture"
     assert "Explorer" in data["text/plain"]
 
 
@@ -131,14 +166,18 @@ def test_a_diverging_setting_shows_the_message(factory, kwargs):
         assert np.all(np.isfinite(data))
 
 
-def test_diverged_paths_are_labelled_and_clipped_to_the_window():
+def test_diverged_paths_are_noted_and_clipped_to_the_window():
     w = widgets.momentum_explorer(lr=3.0, steps=20)
-    left = w.figure.axes[0]
-    assert all("diverged at step" in label for label in legend_labels(left) if label != "minimum")
+    left, right = w.figure.axes
+    assert texts(w.figure).count("diverged at step") == 3
     (x0, x1), (y0, y1) = left.get_xlim(), left.get_ylim()
-    for line in left.get_lines():
+    paths = [line for line in left.get_lines() if not line.get_label().startswith("_") and line.get_label() != "minimum"]
+    assert len(paths) == 3
+    for line in paths:
         xy = line.get_xydata()[:-1]  # the last point may lie outside: the line leaves the window
         assert np.all((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+    w.controls["lr"].value = 0.1
+    assert "diverged" not in " ".join(t.get_text() for t in right.texts if t.get_visible())
 
 
 def test_momentum_explorer_starts_in_the_valley_and_beats_gradient_descent():
@@ -173,7 +212,7 @@ def test_batch_size_spread_shrinks_like_one_over_root_m():
     def scatter_spread() -> float:
         left = w.figure.axes[0]
         cloud = left.collections[0].get_offsets()
-        (full,) = [line.get_xydata()[0] for line in left.get_lines() if line.get_label() == "full gradient ∇f(θ)"]
+        (full,) = [line.get_xydata()[0] for line in left.get_lines() if line.get_label() == r"full gradient $\nabla f(\theta)$"]
         return float(np.sqrt(np.mean(np.sum((cloud - full) ** 2, axis=1))))
 
     spread4 = scatter_spread()
@@ -183,7 +222,7 @@ def test_batch_size_spread_shrinks_like_one_over_root_m():
     right = w.figure.axes[1]
     lines = {line.get_label(): line for line in right.get_lines()}
     m, measured = lines["measured spread"].get_xdata(), lines["measured spread"].get_ydata()
-    theory = lines["σ/√m"].get_ydata()
+    theory = lines[r"$\sigma/\sqrt{m}$"].get_ydata()
     assert list(m) == [1, 2, 4, 8, 16, 32, 64, 128, 256]
     np.testing.assert_allclose(measured, theory, rtol=0.15)
     np.testing.assert_allclose(theory[0] / theory, np.sqrt(m))
@@ -191,14 +230,28 @@ def test_batch_size_spread_shrinks_like_one_over_root_m():
 
 def test_sgd_explorer_plots_the_chosen_schedule():
     w = widgets.sgd_explorer(lr=0.5, schedule="linear decay", steps=100)  # τ = 75
-    schedules = {line.get_label(): line.get_ydata() for line in w.figure.axes[1].get_lines()}
-    decay = schedules["linear decay"]
-    assert decay[0] == pytest.approx(0.5) and decay[-1] == pytest.approx(0.005)
-    np.testing.assert_allclose(schedules["constant"], 0.5)
-    assert schedules["warm-up"][0] == pytest.approx(0.05) and schedules["warm-up"][-1] == pytest.approx(0.5)
+    lines = {line.get_label(): line for line in w.figure.axes[1].get_lines()}
+    decay = lines["linear decay"].get_ydata()
+    assert decay[0] == pytest.approx(1.0) and decay[-1] == pytest.approx(0.01)
+    np.testing.assert_allclose(lines["constant"].get_ydata(), 1.0)
+    assert lines["warm-up"].get_ydata()[0] == pytest.approx(0.1) and lines["warm-up"].get_ydata()[-1] == pytest.approx(1.0)
+    widths = {name: line.get_linewidth() for name, line in lines.items()}
+    assert widths["linear decay"] > widths["constant"] == widths["warm-up"]
+    styles = {line.get_linestyle() for name, line in lines.items() if name != "linear decay"}
+    colors = {line.get_color() for line in lines.values()}
+    assert styles == {"--"} and len(colors) == 3, "the other schedules stay distinguishable"
+    w.controls["schedule"].value = "warm-up"
+    assert lines["warm-up"].get_linewidth() > lines["linear decay"].get_linewidth()
     w.controls["batch_size"].value = 256
-    labels = legend_labels(w.figure.axes[0])
-    assert "minibatch SGD, m = 256" in labels and "full-batch gradient descent" in labels
+    assert "m = 256" in w.figure.axes[0].get_title()
+
+
+def test_warm_up_tames_the_first_steps_of_a_large_rate():
+    w = widgets.sgd_explorer(lr=20.0, schedule="constant", batch_size=256, steps=200)
+    gap = {line.get_label(): line.get_ydata() for line in w.figure.axes[0].get_lines()}["full-batch gradient descent"]
+    w.controls["schedule"].value = "warm-up"
+    warm = {line.get_label(): line.get_ydata() for line in w.figure.axes[0].get_lines()}["full-batch gradient descent"]
+    assert warm[1] < gap[1] and warm[10] < gap[10] / 100, "the warm-up gets further in its first steps"
 
 
 def test_learning_rate_schedules():
@@ -213,10 +266,13 @@ def test_learning_rate_schedules():
 
 def test_keyword_arguments_set_the_initial_controls():
     w = widgets.adaptive_explorer(problem="quadratic", adagrad_lr=0.5, rmsprop_lr=0.01, adam_lr=0.05, steps=20)
-    assert w.values == {"problem": "quadratic", "adagrad_lr": 0.5, "rmsprop_lr": 0.01, "adam_lr": 0.05}
+    assert w.values == {"problem": "quadratic", "gd_lr": 0.001, "momentum_lr": 0.0002, "adagrad_lr": 0.5,
+                        "rmsprop_lr": 0.01, "adam_lr": 0.05}
     assert w.figure.axes[0].get_title() == "f(θ) = 0.1 θ₁² + 2 θ₂²"
     w.controls["problem"].value = "rosenbrock"
     assert w.figure.axes[0].get_title() == "Rosenbrock"
+    assert w.figure.axes[0].get_xlim() == (-2.0, 2.0) and w.full_draws == 2, "new contours: a whole redraw"
+    assert_shows_its_figure(w)
     w = widgets.momentum_explorer(lr=5.0, alpha=0.3, steps=5)  # outside the default slider range: the range widens
     assert w.values == {"lr": 5.0, "alpha": 0.3}
 
@@ -237,26 +293,46 @@ def test_bad_keyword_arguments_are_named(factory, kwargs, message):
         factory(**kwargs)
 
 
-def test_explorer_passes_control_values_to_draw():
-    seen = []
+def simple_explorer(seen: list) -> Explorer:
+    fig = Figure()
+    (line,) = fig.add_subplot().plot([0, 1], [0, 0], animated=True)
 
-    def draw(a, b):
+    def update(a, b):
         seen.append((a, b))
-        fig = Figure()
-        fig.add_subplot().plot([0, 1], [a, b])
-        return fig
+        line.set_ydata([a, b])
 
-    w = Explorer({"a": ipywidgets.FloatSlider(value=1.0), "b": ipywidgets.IntSlider(value=2)}, draw)
+    return Explorer({"a": ipywidgets.FloatSlider(value=1.0), "b": ipywidgets.IntSlider(value=2, max=50)}, fig, update)
+
+
+def test_explorer_passes_control_values_to_update():
+    seen = []
+    w = simple_explorer(seen)
     w.controls["b"].value = 5
-    assert seen == [(1.0, 2), (1.0, 5)] and w.draws == 2
+    assert seen == [(1.0, 2), (1.0, 5)] and w.draws == 2 and w.full_draws == 1
     np.testing.assert_allclose(w.figure.axes[0].get_lines()[0].get_ydata(), [1.0, 5])
 
 
-def test_explorer_rejects_bad_draw_results_and_controls():
-    with pytest.raises(TypeError, match="draw must return a matplotlib Figure"):
-        Explorer({"a": ipywidgets.FloatSlider()}, lambda a: None)
+def test_moves_from_the_browser_are_coalesced():
+    seen = []
+    w = simple_explorer(seen)
+
+    async def hold_the_arrow_key():
+        for value in range(3, 13):  # what the comm handler does for each message of the front end
+            w.controls["b"].set_state({"value": value})
+        assert w.draws == 1, "no picture may be drawn while moves are still arriving"
+        await asyncio.sleep(0)
+
+    asyncio.run(hold_the_arrow_key())
+    assert seen == [(1.0, 2), (1.0, 12)] and w.draws == 2, "one picture, for the latest value"
+
+
+def test_explorer_rejects_bad_figures_updates_and_controls():
+    with pytest.raises(TypeError, match="update must change the figure in place"):
+        Explorer({"a": ipywidgets.FloatSlider()}, Figure(), lambda a: Figure())
+    with pytest.raises(TypeError, match="figure must be a matplotlib Figure"):
+        Explorer({"a": ipywidgets.FloatSlider()}, None, lambda a: None)
     with pytest.raises(TypeError, match="has no value"):
-        Explorer({"a": ipywidgets.Button()}, lambda a: Figure())
+        Explorer({"a": ipywidgets.Button()}, Figure(), lambda a: None)
 
 
 def test_explorers_leave_no_pyplot_figures(explorers):

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from course import validation as check
 from course.backend import asarray, get_namespace
-from course.optim import SGD, Momentum, Nesterov, run
-from course.plotting import contours, loss_curves, new_figure, paths
+from course.optim import SGD, Momentum, Nesterov, Trajectory, run
+from course.plotting import (
+    DivergenceNote, LossLine, PathLine, colors_for, contours, log_scale, loss_axes, new_figure,
+)
 from course.problems import Quadratic
-from course.widgets.explorer import Explorer, linear_slider, log_slider
+from course.widgets.explorer import Explorer, linear_slider
 
 #: Start and plotting window of the valley: far out along its flat direction.
 VALLEY_START = (-9.0, 2.0)
 VALLEY_WINDOW = ((-10.0, 10.0), (-4.5, 4.5))
+#: The loss axis of the valley's runs: from f(θ₀) ≈ 16 down to a converged run,
+#: and up to where run() declares divergence.
+VALLEY_LOSSES = (1e-10, 1e9)
+METHODS = ("gradient descent", "momentum", "Nesterov")
 
 
 def valley() -> Quadratic:
@@ -36,33 +42,48 @@ def momentum_explorer(lr: float = 0.1, alpha: float = 0.9, steps: int = 60) -> E
     θ₁ direction, where plain gradient descent crawls; Nesterov takes the
     gradient at the look-ahead point θ + αv, which damps the oscillation.
 
-    Controls: ``"lr"`` (ε, log scale), ``"alpha"`` (α in [0, 0.99]).
+    Controls: ``"lr"`` (ε in steps of 0.005, so that the stability limits
+    0.375, 0.5 and 0.75 of the lecture can be reached), ``"alpha"`` (α in [0, 0.99]).
     """
     steps = check.integer("steps", steps, minimum=1)
     check.unit_interval("alpha", alpha)
+    check.positive("lr", lr)
     problem = valley()
     theta0 = asarray(VALLEY_START)
 
-    def draw(lr: float, alpha: float) -> Figure:
-        runs = {
-            "gradient descent": run(SGD(lr), problem, theta0, steps),
-            "momentum": run(Momentum(lr, alpha), problem, theta0, steps),
-            "Nesterov": run(Nesterov(lr, alpha), problem, theta0, steps),
-        }
-        fig, (left, right) = new_figure(2, width=6.0, height=4.0, width_ratios=(1.6, 1))
-        contours(left, problem, *VALLEY_WINDOW, levels=12, log=False)
-        paths(left, runs)
-        left.set_aspect("equal")
-        left.set_title(f"{problem.name}: ε = {lr:.3g}, α = {alpha:.2f}")
-        loss_curves(right, runs)
-        return fig
+    @functools.lru_cache(maxsize=512)
+    def runs(lr: float, alpha: float) -> dict[str, Trajectory]:
+        optimizers = (SGD(lr), Momentum(lr, alpha), Nesterov(lr, alpha))
+        return {name: run(optimizer, problem, theta0, steps) for name, optimizer in zip(METHODS, optimizers)}
+
+    fig, (left, right) = new_figure(2, width=5.4, height=4.0, width_ratios=(1.6, 1))
+    contours(left, problem, *VALLEY_WINDOW, levels=12, log=False)
+    left.set_aspect("equal")
+    left.title.set_animated(True)
+    colors = colors_for(METHODS)
+    paths = {name: PathLine(left, name, colors[name], animated=True) for name in METHODS}
+    losses = {name: LossLine(right, name, colors[name], animated=True) for name in METHODS}
+    right.set_xlim(0, steps)
+    right.set_ylim(*VALLEY_LOSSES)
+    loss_axes(right)
+    right.legend(loc="upper right", fontsize=8)
+    note = DivergenceNote(right, animated=True)
+
+    def update(lr: float, alpha: float) -> None:
+        trajectories = runs(lr, alpha)
+        for name, trajectory in trajectories.items():
+            paths[name].show(trajectory)
+            losses[name].show(trajectory)
+        note.show(trajectories)
+        left.title.set_text(f"{problem.name}: ε = {lr:.3g}, α = {alpha:.2f}")
 
     return Explorer(
         {
-            "lr": log_slider("learning rate ε", lr, 1e-3, 1.0),
+            "lr": linear_slider("learning rate ε", lr, 0.005, 1.0, 0.005),
             "alpha": linear_slider("momentum α", alpha, 0.0, 0.99, 0.01),
         },
-        draw,
+        fig,
+        update,
     )
 
 
@@ -88,7 +109,8 @@ def terminal_velocity_explorer(alpha: float = 0.9, lr: float = 0.1, steps: int =
 
     With g constant, v_k = −ε g (1 + α + … + α^(k−1)) = −ε g (1 − α^k)/(1 − α),
     so momentum ends up moving 1/(1 − α) times as far per step as plain SGD
-    (10× for α = 0.9, 100× for α = 0.99); ‖g‖ = 1 here.
+    (10× for α = 0.9, 100× for α = 0.99); ‖g‖ = 1 here. The speed axis is
+    logarithmic, so that every α fits on it.
 
     Controls: ``"alpha"`` (α in [0, 0.99]).
     """
@@ -100,23 +122,27 @@ def terminal_velocity_explorer(alpha: float = 0.9, lr: float = 0.1, steps: int =
     problem = ConstantGradient(g)
     k = np.arange(1, steps + 1)
 
-    def draw(alpha: float) -> Figure:
-        trajectory = run(Momentum(lr, alpha), problem, asarray([0.0, 0.0]), steps)
-        speeds = np.linalg.norm(np.diff(trajectory.iterates, axis=0), axis=1)
-        terminal = lr * g_norm / (1 - alpha)
-        fig, ax = new_figure(1, width=8.0, height=4.0)
-        ax.plot(k, speeds, "o-", markersize=3, color="tab:blue", label="momentum: speed ‖v_k‖")
-        ax.axhline(terminal, color="tab:red", linestyle="--",
-                   label=f"terminal velocity ε‖g‖/(1 − α) = {terminal:.3g}")
-        ax.axhline(lr * g_norm, color="grey", linestyle=":", linewidth=2,
-                   label=f"plain SGD step ε‖g‖ = {lr * g_norm:.3g}")
-        ax.set_ylim(0, 1.15 * terminal)
-        ax.set_xlabel("step k")
-        ax.set_ylabel("‖v_k‖ = ‖θ_k − θ_(k−1)‖")
-        ax.set_title(f"constant gradient ‖g‖ = 1, ε = {lr:.3g}: with α = {alpha:.2f} the terminal "
-                     f"velocity is {1 / (1 - alpha):.3g}× the SGD step")
-        ax.grid(True, alpha=0.3)
-        ax.legend(loc="lower right", fontsize=9)
-        return fig
+    fig, ax = new_figure(1, width=8.0, height=4.0)
+    (speed,) = ax.plot([], [], "o-", markersize=3, color="tab:blue", label=r"momentum: speed $\|v_k\|$",
+                       animated=True)
+    terminal = ax.axhline(lr * g_norm, color="tab:red", linestyle="--", animated=True,
+                          label=r"terminal velocity $\varepsilon\|g\|/(1-\alpha)$")
+    ax.axhline(lr * g_norm, color="grey", linestyle=":", linewidth=2, label=r"plain SGD step $\varepsilon\|g\|$")
+    ax.set_xlim(0, steps + 1)
+    ax.set_ylim(0.5 * lr * g_norm, 150 * lr * g_norm)
+    log_scale(ax)
+    ax.set_xlabel("step $k$")
+    ax.set_ylabel(r"$\|v_k\| = \|\theta_k - \theta_{k-1}\|$")
+    ax.set_title(f"constant gradient, ‖g‖ = 1, ε = {lr:.3g}")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(loc="upper left", fontsize=9)
+    ratio = ax.text(0.98, 0.04, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=10,
+                    animated=True, bbox=dict(boxstyle="round", facecolor="white", edgecolor="grey"))
 
-    return Explorer({"alpha": linear_slider("momentum α", alpha, 0.0, 0.99, 0.01)}, draw)
+    def update(alpha: float) -> None:
+        trajectory = run(Momentum(lr, alpha), problem, asarray([0.0, 0.0]), steps)
+        speed.set_data(k, np.linalg.norm(np.diff(trajectory.iterates, axis=0), axis=1))
+        terminal.set_ydata([lr * g_norm / (1 - alpha)] * 2)
+        ratio.set_text(f"α = {alpha:.2f}: the terminal velocity is {1 / (1 - alpha):.3g}× the SGD step")
+
+    return Explorer({"alpha": linear_slider("momentum α", alpha, 0.0, 0.99, 0.01)}, fig, update)

@@ -6,13 +6,12 @@ import functools
 from typing import Any, Callable, Iterator
 
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
 from course import validation as check
 from course.backend import asarray, to_numpy
-from course.optim import SGD, linear_decay, minibatches, run, warmup
-from course.plotting import colors_for, loss_curves, new_figure
+from course.optim import SGD, Trajectory, linear_decay, minibatches, run, warmup
+from course.plotting import DivergenceNote, LossLine, colors_for, loss_axes, new_figure
 from course.problems import LogisticRegression, logistic_regression
 from course.widgets.explorer import Explorer, choice, log_slider, options_slider
 
@@ -54,6 +53,11 @@ def minibatch_gradients(problem: LogisticRegression, batch_size: int, seed: int)
     return lambda theta: problem.minibatch_grad(theta, next(batches))
 
 
+#: The gap f(θ_k) − f* on the loss axis of :func:`sgd_explorer`: from f(0) − f* ≈ 0.5,
+#: above it for the first steps of a large rate, down to a well-converged run.
+SGD_GAPS = (1e-7, 10.0)
+
+
 def sgd_explorer(
     lr: float = 0.5, schedule: str = "constant", batch_size: int = 8, steps: int = 200, seed: int = 0
 ) -> Explorer:
@@ -61,53 +65,85 @@ def sgd_explorer(
 
     Left: the gap f(θ_k) − f* of minibatch SGD (m examples per step), and of
     full-batch gradient descent with the same ε_k for comparison. Right: the
-    schedule ε_k. The data (N = 512, two features) and the minibatches are
-    fixed by ``seed``.
+    three schedules relative to their peak ε, the chosen one in bold. The data
+    (N = 512, two features) and the minibatches are fixed by ``seed``. Rates
+    up to 100 are offered: around ε = 20 a constant rate overshoots in its
+    first steps, where a warm-up does not.
 
     Controls: ``"lr"`` (ε, log scale), ``"schedule"`` (``"constant"``,
     ``"linear decay"``, ``"warm-up"``), ``"batch_size"`` (m = 1, 2, 4, …, 256).
     """
     steps = check.integer("steps", steps, minimum=1)
+    learning_rate(schedule, check.positive("lr", lr), steps)  # names a bad schedule
     problem = logistic_regression(n_samples=512, n_features=2, seed=seed)
     optimum = float(problem.value(asarray(problem.minimizer)))
     theta0 = asarray(np.zeros(problem.dim))
     k = np.arange(steps)
 
-    def draw(lr: float, schedule: str, batch_size: int) -> Figure:
-        rate = learning_rate(schedule, lr, steps)
-        runs = {
-            f"minibatch SGD, m = {batch_size}": run(
-                SGD(rate), problem, theta0, steps, grad_fn=minibatch_gradients(problem, batch_size, seed)
-            ),
-            "full-batch gradient descent": run(SGD(rate), problem, theta0, steps),
-        }
-        colors = colors_for(list(runs))
-        fig, (left, right) = new_figure(2)
-        loss_curves(left, runs, optimum=optimum, colors=colors,
-                    styles={"full-batch gradient descent": {"linestyle": "--", "linewidth": 1.2}})
-        left.set_title(f"logistic regression (N = {problem.n_samples}): {schedule} ε = {lr:.3g}")
-        for name in SCHEDULES:
-            rates = learning_rate(name, lr, steps)
-            eps = [rates(i) for i in k] if callable(rates) else np.full(steps, rates)
+    @functools.lru_cache(maxsize=512)
+    def full_batch(lr: float, schedule: str) -> Trajectory:
+        return run(SGD(learning_rate(schedule, lr, steps)), problem, theta0, steps)
+
+    @functools.lru_cache(maxsize=512)
+    def minibatch(lr: float, schedule: str, batch_size: int) -> Trajectory:
+        return run(SGD(learning_rate(schedule, lr, steps)), problem, theta0, steps,
+                   grad_fn=minibatch_gradients(problem, batch_size, seed))
+
+    fig, (left, right) = new_figure(2)
+    names = ("minibatch SGD", "full-batch gradient descent")
+    colors = colors_for(names)
+    sgd_loss = LossLine(left, f"{names[0]} (batch size m)", colors[names[0]], optimum, animated=True)
+    gd_loss = LossLine(left, names[1], colors[names[1]], optimum, animated=True, linestyle="--", linewidth=1.2)
+    left.set_xlim(0, steps)
+    left.set_ylim(*SGD_GAPS)
+    loss_axes(left, optimum=True)
+    left.set_ylabel(rf"logistic regression (N = {problem.n_samples}): $f(\theta_k) - f^*$")
+    left.title.set_animated(True)
+    left.legend(loc="upper right", fontsize=8)
+    note = DivergenceNote(left, animated=True)
+
+    schedule_colors = colors_for(list(SCHEDULES))
+    relative = {
+        name: right.plot(k, _relative_rates(name, steps), color=schedule_colors[name], label=name,
+                         animated=True)[0]
+        for name in SCHEDULES
+    }
+    right.set_xlim(0, steps)
+    right.set_ylim(0, 1.08)
+    right.set_xlabel("step $k$")
+    right.set_ylabel(r"$\varepsilon_k / \varepsilon$")
+    right.set_title("learning-rate schedules (chosen: bold)")
+    right.grid(True, alpha=0.3)
+    right.legend(loc="center right", fontsize=8)
+
+    def update(lr: float, schedule: str, batch_size: int) -> None:
+        runs = {f"minibatch SGD, m = {batch_size}": minibatch(lr, schedule, batch_size),
+                names[1]: full_batch(lr, schedule)}
+        sgd_loss.show(runs[f"minibatch SGD, m = {batch_size}"])
+        gd_loss.show(runs[names[1]])
+        note.show(runs)
+        left.title.set_text(f"{schedule}, ε = {lr:.3g}, m = {batch_size}")
+        for name, line in relative.items():
             chosen = name == schedule
-            right.plot(k, eps, label=name, color="tab:blue" if chosen else "grey",
-                       linewidth=2.2 if chosen else 1.0, alpha=1.0 if chosen else 0.4)
-        right.set_ylim(bottom=0)
-        right.set_xlabel("step k")
-        right.set_ylabel("learning rate ε_k")
-        right.set_title("learning-rate schedules (chosen in blue)")
-        right.grid(True, alpha=0.3)
-        right.legend(fontsize=8)
-        return fig
+            line.set_linewidth(2.6 if chosen else 1.0)
+            line.set_linestyle("-" if chosen else "--")
+            line.set_alpha(1.0 if chosen else 0.6)
 
     return Explorer(
         {
-            "lr": log_slider("learning rate ε", lr, 1e-3, 10.0),
+            "lr": log_slider("learning rate ε", lr, 1e-3, 100.0),
             "schedule": choice("schedule", schedule, SCHEDULES),
             "batch_size": options_slider("batch size m", batch_size, BATCH_SIZES),
         },
-        draw,
+        fig,
+        update,
     )
+
+
+def _relative_rates(schedule: str, steps: int) -> np.ndarray:
+    """ε_k / ε for k = 0, …, steps − 1 under ``schedule`` (its shape does not depend on ε)."""
+    rates = learning_rate(schedule, 1.0, steps)
+    return np.array([rates(i) for i in range(steps)]) if callable(rates) else np.full(steps, rates)
 
 
 def minibatch_estimates(
@@ -147,37 +183,39 @@ def batch_size_explorer(batch_size: int = 4, samples: int = 200, seed: int = 0) 
     reach = 3.5 * np.std(estimates[1][:, :2], axis=0).max()
     ms = np.array(BATCH_SIZES, dtype=float)
 
-    def draw(batch_size: int) -> Figure:
-        fig, (left, right) = new_figure(2)
-        cloud = estimates[batch_size]
-        left.scatter(cloud[:, 0], cloud[:, 1], s=10, alpha=0.5, color="tab:blue",
-                     label=f"{samples} minibatch gradients ĝ")
-        left.plot(*full[:2], marker="+", markersize=24, markeredgewidth=2, color="black",
-                  linestyle="none", label="full gradient ∇f(θ)")
-        left.set_xlim(full[0] - reach, full[0] + reach)
-        left.set_ylim(full[1] - reach, full[1] + reach)
-        left.set_aspect("equal")
-        left.set_xlabel("ĝ₁ = ∂f/∂θ₁ estimate")
-        left.set_ylabel("ĝ₂ = ∂f/∂θ₂ estimate")
-        left.set_title(f"minibatch gradients at θ = 0, m = {batch_size}")
-        left.legend(loc="upper right", fontsize=8, markerscale=0.6)
+    fig, (left, right) = new_figure(2)
+    cloud = left.scatter([], [], s=10, alpha=0.5, color="tab:blue", label=f"{samples} minibatch gradients ĝ",
+                         animated=True)
+    left.plot(*full[:2], marker="+", markersize=24, markeredgewidth=2, color="black",
+              linestyle="none", label=r"full gradient $\nabla f(\theta)$")
+    left.set_xlim(full[0] - reach, full[0] + reach)
+    left.set_ylim(full[1] - reach, full[1] + reach)
+    left.set_aspect("equal")
+    left.set_xlabel(r"$\hat g_1$, estimate of $\partial f/\partial\theta_1$")
+    left.set_ylabel(r"$\hat g_2$, estimate of $\partial f/\partial\theta_2$")
+    left.title.set_animated(True)
+    left.legend(loc="upper right", fontsize=8, markerscale=0.6)
 
-        right.loglog(ms, sigma / np.sqrt(ms), color="grey", linestyle="--", label="σ/√m")
-        right.loglog(ms, spreads, "o-", color="tab:blue", label="measured spread")
-        current = BATCH_SIZES.index(batch_size)
-        right.plot(ms[current], spreads[current], "o", markersize=14, markerfacecolor="none",
-                   markeredgecolor="tab:red", markeredgewidth=2, label=f"m = {batch_size}")
-        right.set_xscale("log", base=2)
-        right.set_xticks(ms, [str(m) for m in BATCH_SIZES])
-        levels = sigma / np.sqrt(ms[::2])  # σ, σ/2, σ/4, ...: one tick per 4× the batch
-        right.set_yticks(levels, [f"{v:.2g}" for v in levels])
-        right.xaxis.set_minor_locator(NullLocator())
-        right.yaxis.set_minor_locator(NullLocator())
-        right.set_xlabel("batch size m")
-        right.set_ylabel("spread √(mean ‖ĝ − ∇f‖²)")
-        right.set_title("the noise falls like 1/√m: 4× the batch, ½ the spread")
-        right.grid(True, which="both", alpha=0.3)
-        right.legend(fontsize=8)
-        return fig
+    right.loglog(ms, sigma / np.sqrt(ms), color="grey", linestyle="--", label=r"$\sigma/\sqrt{m}$")
+    right.loglog(ms, spreads, "o-", color="tab:blue", label="measured spread")
+    (current,) = right.plot([], [], "o", markersize=14, markerfacecolor="none", markeredgecolor="tab:red",
+                            markeredgewidth=2, label="chosen m", animated=True)
+    right.set_xscale("log", base=2)
+    right.set_xticks(ms, [str(m) for m in BATCH_SIZES])
+    levels = sigma / np.sqrt(ms[::2])  # σ, σ/2, σ/4, ...: one tick per 4× the batch
+    right.set_yticks(levels, [f"{v:.2g}" for v in levels])
+    right.xaxis.set_minor_locator(NullLocator())
+    right.yaxis.set_minor_locator(NullLocator())
+    right.set_xlabel("batch size $m$")
+    right.set_ylabel(r"spread $\sqrt{\mathrm{mean}\,\|\hat g - \nabla f\|^2}$")
+    right.set_title("the noise falls like 1/√m: 4× the batch, ½ the spread")
+    right.grid(True, which="both", alpha=0.3)
+    right.legend(fontsize=8)
 
-    return Explorer({"batch_size": options_slider("batch size m", batch_size, BATCH_SIZES)}, draw)
+    def update(batch_size: int) -> None:
+        cloud.set_offsets(estimates[batch_size][:, :2])
+        left.title.set_text(f"minibatch gradients at θ = 0, m = {batch_size}")
+        i = BATCH_SIZES.index(batch_size)
+        current.set_data(ms[i:i + 1], spreads[i:i + 1])
+
+    return Explorer({"batch_size": options_slider("batch size m", batch_size, BATCH_SIZES)}, fig, update)
