@@ -1,6 +1,8 @@
-"""Tests for course.checks: the checks pass right answers, fail every mutant in
-tests/mutants/ with the diagnosis of its mistake, keep hidden inputs out of
-hidden-test messages, and let NotImplementedError through."""
+"""Tests for course.checks: the checks pass right answers (every variant in
+tests/variants/), fail every mutant in tests/mutants/ with the diagnosis of its
+mistake, fail code that uses the course's reference, keep hidden inputs out of
+hidden-test messages, show a student no checker frames, and let
+NotImplementedError through."""
 
 from __future__ import annotations
 
@@ -9,14 +11,18 @@ import sys
 import time
 from pathlib import Path
 
+import nbclient
+import nbformat
 import numpy as np
 import pytest
 
 import course.checks as checks
 import course.optim as optim
-from course.checks import assert_own_implementation, exercise_demo
+from course.checks import CheckFailed, assert_own_implementation, exercise_demo
 
+REPO = Path(__file__).resolve().parents[1]
 MUTANTS = Path(__file__).parent / "mutants"
+VARIANTS = Path(__file__).parent / "variants"
 FUNCTIONS = ("sgd_step", "linear_decay", "minibatches", "momentum_step", "nesterov_step",
              "adagrad_step", "rmsprop_step", "adam_step")
 SEEDS = (0, 2718)
@@ -42,27 +48,35 @@ EXPECTED = {
     ("minibatches", "wrong_batch_size"): "makes batch_size batches",
     ("minibatches", "batch_size_off_by_one"): "wrong batch size",
     ("minibatches", "shuffles_batch_order"): "only the order of the batches",
+    ("minibatches", "returns_list"): "returned a list; it must be a generator",
     ("momentum_step", "pytorch_units"): "pytorch's units",
     ("momentum_step", "old_velocity"): "old velocity",
     ("momentum_step", "sign_error_in_v"): "sign of the gradient term in v",
     ("momentum_step", "missing_alpha"): "α is missing",
     ("momentum_step", "in_place"): "in place",
     ("momentum_step", "returns_only_theta"): "must return a tuple (theta, v)",
+    ("momentum_step", "swapped_returns"): "the returned values are in the wrong order: return theta, v",
     ("nesterov_step", "gradient_at_theta"): "rather than the look-ahead point",
     ("nesterov_step", "lookahead_minus"): "uses −αv",
     ("nesterov_step", "lookahead_without_alpha"): "misses α",
     ("nesterov_step", "old_velocity"): "old velocity",
-    ("nesterov_step", "pytorch_form"): "pytorch-style look-ahead form",
+    ("nesterov_step", "pytorch_form"): "pytorch's form of nesterov momentum, which tracks the look-ahead point",
+    ("nesterov_step", "pytorch_units"): "pytorch's form of nesterov momentum in pytorch's units",
+    ("nesterov_step", "grad_fn_twice"): "called grad_fn 2 times; it must evaluate the gradient once, at the "
+                                        "look-ahead point θ + αv",
+    ("nesterov_step", "swapped_returns"): "the returned values are in the wrong order: return theta, v",
     ("adagrad_step", "delta_inside_sqrt"): "δ is inside the square root",
     ("adagrad_step", "not_accumulated"): "not accumulated",
     ("adagrad_step", "no_sqrt"): "square root is missing",
     ("adagrad_step", "r_updated_after_step"): "updated after the step",
     ("adagrad_step", "in_place"): "modified its argument `r` in place",
+    ("adagrad_step", "swapped_returns"): "the returned values are in the wrong order: return theta, r",
     ("rmsprop_step", "delta_outside_sqrt"): "δ is outside the square root",
     ("rmsprop_step", "rho_swapped"): "ρ and 1 − ρ are swapped",
     ("rmsprop_step", "r_not_updated"): "r is not updated",
     ("rmsprop_step", "no_sqrt"): "square root is missing",
     ("rmsprop_step", "missing_one_minus_rho"): "1 − ρ is missing",
+    ("rmsprop_step", "swapped_returns"): "the returned values are in the wrong order: return theta, r",
     ("adam_step", "no_bias_correction"): "without bias correction",
     ("adam_step", "delta_inside_sqrt"): "δ is inside the square root",
     ("adam_step", "zero_based_t"): "0-based",
@@ -73,6 +87,7 @@ EXPECTED = {
     ("adam_step", "stores_corrected"): "stored as the state",
     ("adam_step", "paper_efficient_form"): "efficient\" form",
     ("adam_step", "in_place"): "modified its argument `s` in place",
+    ("adam_step", "moments_returned_swapped"): "the returned values are in the wrong order: return theta, s, r",
 }
 
 #: Right answers written independently of course.optim, as a student might.
@@ -93,7 +108,8 @@ def linear_decay(k, eps0, eps_tau, tau):
 def minibatches(n, batch_size, rng):
     order = np.arange(n)
     rng.shuffle(order)
-    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+    for i in range(0, n, batch_size):
+        yield order[i:i + batch_size]
 
 
 def momentum_step(theta, v, g, lr, alpha):
@@ -147,13 +163,18 @@ def mutant_files(function: str) -> list[Path]:
     return sorted((MUTANTS / function).glob("*.py"))
 
 
+def variant_files(function: str) -> list[Path]:
+    return sorted((VARIANTS / function).glob("*.py"))
+
+
 WRONG = [pytest.param(p, id=f"{p.parent.name}/{p.stem}")
          for f in FUNCTIONS for p in mutant_files(f) if p.stem != "calls_reference"]
+RIGHT = [pytest.param(p, id=f"{p.parent.name}/{p.stem}") for f in FUNCTIONS for p in variant_files(f)]
 REFERENCE_CALLERS = [pytest.param(MUTANTS / f / "calls_reference.py", id=f) for f in FUNCTIONS]
 
 
 def failure(check, fn, **kwargs) -> str:
-    with pytest.raises(AssertionError) as info:
+    with pytest.raises(CheckFailed) as info:
         check(fn, **kwargs)
     return str(info.value)
 
@@ -163,34 +184,70 @@ def failure(check, fn, **kwargs) -> str:
 
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("function", FUNCTIONS)
-def test_reference_passes(function, seed):
-    check_of(function)(getattr(optim, function), seed=seed, reveal=False)
-
-
-@pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("function", FUNCTIONS)
 def test_independent_implementation_passes(function, seed):
     check_of(function)(CLEAN[function], seed=seed)
     assert_own_implementation(CLEAN[function])
 
 
+@pytest.mark.parametrize("path", RIGHT)
+def test_variant_passes_for_any_seed(path):
+    """Every equivalent form passes visible and hidden checks, with room to spare: with
+    seeds other than the notebooks' too (round-off must stay within the tolerances)."""
+    fn = load_mutant(path)
+    for seed in range(8):
+        check_of(path.parent.name)(fn, seed=seed, reveal=seed % 2 == 0)
+    assert_own_implementation(fn)
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_every_function_has_three_variants(function):
+    assert len(variant_files(function)) >= 3
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_checks_are_fast(function):
     start = time.perf_counter()
-    check_of(function)(getattr(optim, function))
+    check_of(function)(CLEAN[function])
     assert time.perf_counter() - start < 1.0
 
 
+# --- Using the course's code fails ---------------------------------------------------
+
+
+@pytest.mark.parametrize("reveal", [True, False])
+@pytest.mark.parametrize("path", REFERENCE_CALLERS)
+def test_reference_callers_fail_the_visible_checks(path, reveal):
+    function = path.parent.name
+    message = failure(check_of(function), load_mutant(path), reveal=reveal)
+    assert message.startswith(f"{function} calls course.optim."), message
+    assert "the course's reference code: write the" in message, message
+
+
 @pytest.mark.parametrize("function", FUNCTIONS)
-def test_reference_callers_pass_the_value_checks(function):
-    # Their values are right: only assert_own_implementation may fail them.
-    check_of(function)(load_mutant(MUTANTS / function / "calls_reference.py"))
+def test_the_reference_itself_fails_the_visible_check(function):
+    message = failure(check_of(function), getattr(optim, function))
+    assert message.startswith(f"{function} calls course.optim.{function}, the course's reference code"), message
+
+
+def test_reference_reached_at_run_time_fails_the_visible_check():
+    # No course name anywhere in the code: only the disabled references can see this call.
+    ns = namespace(
+        "import sys\n"
+        "def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-8):\n"
+        "    module = sys.modules[''.join(['cou', 'rse.optim'])]\n"
+        "    return module.adam_step(theta, s, r, g, t, lr, rho1, rho2, delta)\n"
+    )
+    reference = optim.adam_step
+    assert failure(checks.check_adam_step, ns["adam_step"], reveal=False).startswith(
+        "adam_step calls course.optim.adam_step, the course's reference code")
+    assert optim.adam_step is reference
 
 
 # --- Mutants fail, with their diagnosis ---------------------------------------------
 
 
 def test_every_mutant_has_an_expected_diagnosis():
+    """Each file of tests/mutants/ (but the reference callers) has its expected message."""
     found = {(p.parent.name, p.stem) for f in FUNCTIONS for p in mutant_files(f) if p.stem != "calls_reference"}
     assert found == set(EXPECTED)
 
@@ -266,6 +323,22 @@ def test_other_exceptions_say_which_call_failed():
     assert isinstance(info.value.__cause__, ValueError)
 
 
+def test_failures_are_check_failed_assertion_errors():
+    def sgd_step(theta, g, lr):
+        return theta + lr * g
+
+    with pytest.raises(AssertionError) as info:
+        checks.check_sgd_step(sgd_step)
+    assert type(info.value) is CheckFailed
+
+
+def test_grad_fn_never_called_is_explained():
+    def nesterov_step(theta, v, grad_fn, lr, alpha):
+        return theta + alpha * v, alpha * v
+
+    assert "called grad_fn 0 times" in failure(checks.check_nesterov_step, nesterov_step)
+
+
 def test_returned_none_is_explained():
     def momentum_step(theta, v, g, lr, alpha):
         v = alpha * v - lr * g
@@ -275,7 +348,7 @@ def test_returned_none_is_explained():
 
 def test_changed_default_is_reported():
     def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-7):
-        return optim.adam_step(theta, s, r, g, t, lr, rho1, rho2, delta)
+        return CLEAN["adam_step"](theta, s, r, g, t, lr, rho1, rho2, delta)
 
     assert "default of `delta`" in failure(checks.check_adam_step, adam_step)
     hidden = failure(checks.check_adam_step, adam_step, reveal=False)
@@ -291,18 +364,27 @@ def test_minibatches_yielding_floats_is_explained():
     assert "integer indices" in failure(checks.check_minibatches, minibatches)
 
 
+def test_minibatches_yielding_lists_is_explained():
+    def minibatches(n, batch_size, rng):
+        order = rng.permutation(n).tolist()
+        for start in range(0, n, batch_size):
+            yield order[start:start + batch_size]
+
+    assert "must yield NumPy arrays of indices" in failure(checks.check_minibatches, minibatches)
+
+
 # --- assert_own_implementation ------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", REFERENCE_CALLERS)
 def test_reference_callers_are_caught(path):
-    with pytest.raises(AssertionError, match="calls the course's reference implementation"):
+    with pytest.raises(CheckFailed, match=f"{path.parent.name} calls course.optim.* the course's reference code"):
         assert_own_implementation(load_mutant(path))
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_the_reference_itself_is_caught(function):
-    with pytest.raises(AssertionError, match=f"{function} calls the course's reference implementation"):
+    with pytest.raises(CheckFailed, match=f"{function} calls course.optim.{function}, the course's reference code"):
         assert_own_implementation(getattr(optim, function))
 
 
@@ -313,7 +395,7 @@ def test_reference_through_a_global_alias_is_caught():
         "def momentum_step(theta, v, g, lr, alpha):\n"
         "    return helper(theta, v, g, lr, alpha)\n"
     )
-    with pytest.raises(AssertionError, match=r"course\.optim\.steps\.momentum_step"):
+    with pytest.raises(AssertionError, match=r"calls course\.optim\.momentum_step, "):
         assert_own_implementation(ns["momentum_step"])
 
 
@@ -341,7 +423,7 @@ def test_hidden_reference_call_is_caught_at_run_time_and_restored():
         "        return theta, s, r\n"
     )
     reference = optim.adam_step
-    with pytest.raises(AssertionError, match="course.optim.steps.adam_step"):
+    with pytest.raises(AssertionError, match="calls course.optim.adam_step, "):
         assert_own_implementation(ns["adam_step"])
     assert optim.adam_step is reference
     assert sys.modules["course.optim.steps"].adam_update.__module__ == "course.optim.steps"
@@ -386,6 +468,94 @@ def test_exercise_demo_names_every_exercise_it_needs(capsys):
         unfinished()
     out = capsys.readouterr().out
     assert out.strip() == "⏳ Implement `sgd_step`, `linear_decay`, `minibatches` above to see this demo."
+
+
+# --- What a student sees -------------------------------------------------------------
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CHECKER = str(REPO / "course")
+
+
+def test_rendered_failure_shows_the_message_then_the_students_frames_only(tmp_path):
+    cell = tmp_path / "cell.py"  # a file, so that the traceback can quote its lines
+    cell.write_text(
+        "import numpy as np\n"
+        "def helper(x):\n"
+        "    return x.T @ np.ones(3)\n"
+        "def sgd_step(theta, g, lr):\n"
+        "    return theta - lr * helper(g)\n"
+    )
+    ns = namespace(cell.read_text(), str(cell))
+    with pytest.raises(CheckFailed) as info:
+        checks.check_sgd_step(ns["sgd_step"])
+    lines = [ANSI.sub("", line) for line in info.value._render_traceback_()]
+    assert lines[0].startswith("CheckFailed: sgd_step raised ValueError: "), lines
+    text = "\n".join(lines)
+    assert "in sgd_step" in text and "in helper" in text and "x.T @ np.ones(3)" in text, text
+    assert CHECKER not in text, text
+
+
+def test_rendered_failure_without_a_cause_is_the_message_alone():
+    def momentum_step(theta, v, g, lr, alpha):
+        v = alpha * v - lr * g
+        return v, theta + v
+
+    with pytest.raises(CheckFailed) as info:
+        checks.check_momentum_step(momentum_step)
+    assert info.value._render_traceback_() == [f"\x1b[31mCheckFailed\x1b[39m: {info.value}"]
+
+
+STUDENT_CELLS = {
+    "setup": "import numpy as np\nfrom course.checks import check_adam_step, check_sgd_step",
+    "wrong values": (
+        "def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-8):\n"
+        "    return theta - lr * g, s, r\n"
+        "check_adam_step(adam_step)"
+    ),
+    "raises": (
+        "def sgd_step(theta, g, lr):\n"
+        "    return theta - lr * g.T @ np.ones(3)\n"
+        "check_sgd_step(sgd_step)"
+    ),
+    "unfinished": (
+        "def sgd_step(theta, g, lr):\n"
+        "    raise NotImplementedError()\n"
+        "check_sgd_step(sgd_step)"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def student_errors() -> dict[str, nbformat.NotebookNode]:
+    """The error output of each of STUDENT_CELLS, run in a Jupyter kernel as a student does."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in STUDENT_CELLS.values()])
+    nbclient.NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=60,
+                            resources={"metadata": {"path": str(REPO)}}).execute()
+    return {label: next((o for o in cell.outputs if o.output_type == "error"), None)
+            for label, cell in zip(STUDENT_CELLS, nb.cells)}
+
+
+def test_a_failing_check_in_jupyter_shows_only_its_message(student_errors):
+    error = student_errors["wrong values"]
+    assert error.ename == "CheckFailed"
+    assert [ANSI.sub("", line) for line in error.traceback] == [f"CheckFailed: {error.evalue}"]
+    assert error.evalue.startswith("adam_step gives wrong values of `theta`")
+
+
+def test_a_check_whose_function_raised_in_jupyter_shows_the_students_cell(student_errors):
+    assert student_errors["setup"] is None
+    error = student_errors["raises"]
+    lines = [ANSI.sub("", line) for line in error.traceback]
+    assert lines[0].startswith("CheckFailed: sgd_step raised ValueError: "), lines
+    text = "\n".join(lines)
+    assert "Cell In[3], line 2, in sgd_step" in text and "g.T @ np.ones(3)" in text, text
+    assert CHECKER not in text and "course/checks" not in text, text
+
+
+def test_an_unfinished_exercise_in_jupyter_raises_not_implemented_error(student_errors):
+    error = student_errors["unfinished"]
+    assert error.ename == "NotImplementedError"
+    assert "raise NotImplementedError()" in ANSI.sub("", "\n".join(error.traceback))
 
 
 @pytest.mark.parametrize("check", [checks.check_sgd_step, checks.check_minibatches, checks.check_adam_step])

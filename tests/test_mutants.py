@@ -1,10 +1,11 @@
-"""The notebooks' graded tests catch real mistakes.
+"""The notebooks' graded tests catch real mistakes and pass every right answer.
 
-For every exercise of the solution notebooks, each wrong implementation in
-tests/mutants/<function>/ replaces the exercise cell and runs with the
-notebook's own "setup" cell and graded test cells (grade_id starting with
-``test_<function>``), in-process: at least one test cell must fail. The
-unmodified solution cell must pass all of them.
+For every exercise of the solution notebooks, an implementation replaces the
+exercise cell and runs with the notebook's own "setup" cell and graded test
+cells (grade_id starting with ``test_<function>``), in-process: each wrong
+implementation in tests/mutants/<function>/ must fail at least one test cell;
+each right one in tests/variants/<function>/ (an equivalent form a student may
+write), and the unmodified solution cell, must pass all of them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 MUTANTS = Path(__file__).parent / "mutants"
+VARIANTS = Path(__file__).parent / "variants"
 
 #: The graded functions of each required solution notebook.
 EXERCISES = {
@@ -95,6 +97,10 @@ def mutants(function: str) -> list[Path]:
     return sorted((MUTANTS / function).glob("*.py"))
 
 
+def variants(function: str) -> list[Path]:
+    return sorted((VARIANTS / function).glob("*.py"))
+
+
 def exercises(assignment: str) -> list[str]:
     """The required exercises of an assignment and any other its notebook has now."""
     found = exercise_cells(nbformat.read(notebook_path(assignment), as_version=4)) \
@@ -104,6 +110,8 @@ def exercises(assignment: str) -> list[str]:
 
 CASES = [pytest.param(a, f, p, id=f"{a}/{f}/{p.stem}")
          for a in EXERCISES for f in exercises(a) for p in mutants(f)]
+RIGHT = [pytest.param(a, f, p, id=f"{a}/{f}/{p.stem}")
+         for a in EXERCISES for f in exercises(a) for p in variants(f)]
 SOLUTIONS = [pytest.param(a, f, id=f"{a}/{f}") for a in EXERCISES for f in exercises(a)]
 
 
@@ -130,6 +138,20 @@ def test_mutant_fails_a_test_cell(lecture, function, mutant):
         f"no graded test cell of {lecture} catches {mutant.relative_to(REPO)} "
         f"({mutant.read_text().splitlines()[0]})"
     )
+
+
+@pytest.mark.parametrize("lecture, function, variant", RIGHT)
+def test_variant_passes_every_test_cell(lecture, function, variant):
+    assert failing_test_cells(lecture, function, variant.read_text()) == {}, (
+        f"a graded test cell of {lecture} fails the right answer {variant.relative_to(REPO)} "
+        f"({variant.read_text().splitlines()[0]})"
+    )
+
+
+@pytest.mark.parametrize("lecture", list(EXERCISES))
+def test_every_exercise_has_variants(lecture):
+    for function in exercise_cells(notebook(lecture)):
+        assert len(variants(function)) >= 3, f"tests/variants/{function}/ needs at least three right answers"
 
 
 @pytest.mark.parametrize("lecture", list(EXERCISES))

@@ -100,8 +100,8 @@ def check_adagrad_step(fn: Callable, seed: int = 0, reveal: bool = True) -> None
 
     Raises
     ------
-    AssertionError
-        Saying what is wrong and which common mistake it looks like.
+    CheckFailed
+        An AssertionError saying what is wrong and which common mistake it looks like.
     NotImplementedError
         Unchanged, while the exercise is not done.
     """

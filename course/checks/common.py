@@ -3,10 +3,13 @@
 A check drives the student's function, the reference (:mod:`course.optim`) and
 a list of known wrong variants ("mistakes") through the same cases, a case
 being one call or a run of several calls with the state carried from step to
-step. Every call of the student's function is checked for its return arity,
-shapes and dtypes and for arguments modified in place; the values are compared
-with the reference's, and when they differ the message names the known mistake
-whose values the student's function reproduces.
+step. Every call of the student's function runs with course.optim disabled and
+is checked for its return arity, shapes and dtypes, for arguments modified in
+place and for how often it calls the functions it is given; the values are
+compared with the reference's, and when they differ the message names the known
+mistake whose values the student's function reproduces. Failures are
+:class:`~course.checks.failure.CheckFailed` errors, which IPython shows without
+the checker's frames.
 
 With ``reveal=False`` (hidden tests) messages say what is wrong but show no
 inputs and no expected values: nbgrader's feedback shows the traceback.
@@ -16,12 +19,15 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import itertools
 import numbers
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from course.checks.failure import CheckFailed
+from course.checks.own_work import reference_message, references_disabled, refuse_course_references
 from course.gradcheck import rel_error
 
 #: Largest accepted difference from the reference, by dtype: float32 round-off
@@ -54,6 +60,8 @@ class Exercise:
     names of the returned values (one name: a bare value, not a tuple);
     ``scalar`` marks a function returning a number rather than arrays.
     ``exception_hint`` may add a diagnosis to the message about an exception.
+    ``call_once`` maps the parameters that are functions the student's function
+    must call exactly once per call to the rule that says so.
     """
 
     name: str
@@ -64,6 +72,29 @@ class Exercise:
     mistakes: tuple[Mistake, ...]
     scalar: bool = False
     exception_hint: Callable[[BaseException], str] | None = None
+    call_once: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def known_mistakes(self) -> tuple[Mistake, ...]:
+        """``mistakes`` and the reference returning its values in any other order."""
+        order = ", ".join(self.outputs)
+        identity = tuple(range(len(self.outputs)))
+        reordered = tuple(
+            Mistake(f"the returned values are in the wrong order: return {order}",
+                    _reordered(self.reference, permutation))
+            for permutation in itertools.permutations(identity) if permutation != identity
+        )
+        return self.mistakes + reordered
+
+
+def _reordered(fn: Callable[..., tuple], permutation: tuple[int, ...]) -> Callable[..., tuple]:
+    """``fn`` returning its values in the order ``permutation``."""
+
+    def reordered(*args: Any, **kwargs: Any) -> tuple:
+        values = fn(*args, **kwargs)
+        return tuple(values[i] for i in permutation)
+
+    return reordered
 
 
 Advance = Callable[[int, tuple, tuple], tuple]
@@ -135,17 +166,37 @@ def _example(exercise: Exercise, case: Case, k: int, index: int,
 
 @contextlib.contextmanager
 def calling(name: str, text: str, hint: Callable[[BaseException], str] | None = None) -> Iterator[None]:
-    """Run a call of the student's function: NotImplementedError passes unchanged,
-    any other exception becomes an AssertionError that says which call failed."""
+    """Run a call of the student's function with course.optim disabled.
+
+    A call that reaches course.optim fails with what it called; NotImplementedError
+    passes unchanged; any other exception becomes a CheckFailed that says which
+    call failed, caused by the exception (so that IPython shows where it was raised).
+    """
+    calls: list[str] = []
     try:
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), references_disabled(calls):
             yield
-    except NotImplementedError:
-        raise
     except Exception as exc:
+        if calls:
+            raise CheckFailed(reference_message(name, calls)) from None
+        if isinstance(exc, NotImplementedError):
+            raise
         extra = hint(exc) if hint else ""
         message = f"{name} raised {type(exc).__name__}: {exc} when called as {text}."
-        raise AssertionError(f"{message} {extra}".strip()) from exc
+        raise CheckFailed(f"{message} {extra}".strip()) from exc
+    if calls:  # the student's function caught the sentinel's exception
+        raise CheckFailed(reference_message(name, calls))
+
+
+class _Counted:
+    """A function that counts its calls."""
+
+    def __init__(self, fn: Callable) -> None:
+        self.fn, self.calls = fn, 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.fn(*args, **kwargs)
 
 
 def _is_array(value: Any) -> bool:
@@ -158,11 +209,11 @@ def _outputs(exercise: Exercise, result: Any, like: np.ndarray | None) -> tuple[
     if exercise.scalar:
         value = result.item() if isinstance(result, np.ndarray) and result.size == 1 else result
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise AssertionError(f"{name} must return a number, got {type(result).__name__}.")
+            raise CheckFailed(f"{name} must return a number, got {type(result).__name__}.")
         return (np.asarray(float(value)),)
     if len(outs) == 1:
         if isinstance(result, (tuple, list)):
-            raise AssertionError(
+            raise CheckFailed(
                 f"{name} must return the new {outs[0]} as one array, not a {type(result).__name__}."
             )
         values = (result,)
@@ -170,24 +221,24 @@ def _outputs(exercise: Exercise, result: Any, like: np.ndarray | None) -> tuple[
         wanted = f"a tuple ({', '.join(outs)})"
         if not isinstance(result, (tuple, list)):
             got = "None (is `return` missing?)" if result is None else f"a single {type(result).__name__}"
-            raise AssertionError(f"{name} must return {wanted}, got {got}; end with `return {', '.join(outs)}`.")
+            raise CheckFailed(f"{name} must return {wanted}, got {got}; end with `return {', '.join(outs)}`.")
         if len(result) != len(outs):
-            raise AssertionError(f"{name} must return {wanted}, got a tuple of {len(result)} values.")
+            raise CheckFailed(f"{name} must return {wanted}, got a tuple of {len(result)} values.")
         values = tuple(result)
     arrays = []
     for out, value in zip(outs, values):
         if value is None:
-            raise AssertionError(f"{name} returned None for {out} (is `return` missing?).")
+            raise CheckFailed(f"{name} returned None for {out} (is `return` missing?).")
         if not _is_array(value):
-            raise AssertionError(f"{name} must return {out} as a NumPy array, got {type(value).__name__}.")
+            raise CheckFailed(f"{name} must return {out} as a NumPy array, got {type(value).__name__}.")
         value = np.array(value, copy=True)
         if like is not None and value.shape != like.shape:
-            raise AssertionError(
+            raise CheckFailed(
                 f"{name} returned {out} with shape {value.shape}; it must have the shape of "
                 f"{exercise.params[0]}, {like.shape}."
             )
         if like is not None and value.dtype != like.dtype:
-            raise AssertionError(
+            raise CheckFailed(
                 f"{name} returned {out} as {value.dtype} for {like.dtype} inputs; keep the inputs' dtype. "
                 "Python numbers such as lr keep it; NumPy scalars don't: np.float64(...), or np.sqrt of a "
                 "Python number (use math.sqrt instead), nor np.array(..., dtype=float)."
@@ -202,12 +253,17 @@ def student_step(exercise: Exercise, fn: Callable, reveal: bool) -> Step:
     def step(args: tuple, kwargs: dict) -> tuple:
         __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
         saved = [(p, a, a.copy()) for p, a in zip(exercise.params, args) if isinstance(a, np.ndarray)]
+        counted = {p: _Counted(a) for p, a in zip(exercise.params, args) if p in exercise.call_once}
         with calling(exercise.name, call_text(exercise.name, exercise.params, args, kwargs, reveal),
                      exercise.exception_hint):
-            result = fn(*args, **kwargs)
+            result = fn(*(counted.get(p, a) for p, a in zip(exercise.params, args)), **kwargs)
+        for param, function in counted.items():
+            if function.calls != 1:
+                raise CheckFailed(f"{exercise.name} called {param} {function.calls} times; "
+                                  f"{exercise.call_once[param]}.")
         for param, array, before in saved:
             if not np.array_equal(array, before, equal_nan=True):
-                raise AssertionError(
+                raise CheckFailed(
                     f"{exercise.name} modified its argument `{param}` in place (e.g. `{param} -= ...` or "
                     f"`{param}[...] = ...`). Leave the inputs alone and return new arrays, "
                     f"e.g. `{param} = {param} - ...` instead of `{param} -= ...`."
@@ -289,7 +345,7 @@ def diagnose(exercise: Exercise, runs: Sequence[tuple[Case, list[tuple]]], faile
     """The diagnosis of the known mistake that reproduces the student's outputs: on every
     case if one does, else on the failed case; None if no known mistake does."""
     everywhere, on_failed = [], []
-    for mistake in exercise.mistakes:
+    for mistake in exercise.known_mistakes:
         missed = [case for case, got in runs
                   if _mistake_distance(exercise, mistake, case, got) > TOLERANCE[np.dtype(case.dtype)]]
         if not missed:
@@ -313,25 +369,27 @@ def _check_defaults(exercise: Exercise, fn: Callable, reveal: bool) -> None:
         same = isinstance(default, numbers.Real) and not isinstance(default, bool) and default == param.default
         if not same:
             wanted = f" = {param.default!r}" if reveal else " as in the exercise's docstring"
-            raise AssertionError(
+            raise CheckFailed(
                 f"{exercise.name}: the default of `{param.name}` was changed; keep the def line "
                 f"of the exercise ({param.name}{wanted})."
             )
 
 
 def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool) -> None:
-    """Run every case; if the student's function fails any, raise an AssertionError about
+    """Run every case; if the student's function fails any, raise a CheckFailed about
     the first whose error is visible in a printed example (else the worst), naming the
-    mistake if a known one reproduces the student's results."""
+    mistake if a known one reproduces the student's results. A function whose code
+    refers to the course package fails first."""
     __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
     if not callable(fn):
-        raise AssertionError(f"pass your function {exercise.name} itself, got {type(fn).__name__}")
+        raise CheckFailed(f"pass your function {exercise.name} itself, got {type(fn).__name__}")
+    refuse_course_references(fn)
     _check_defaults(exercise, fn, reveal)
     runs, failures = [], []
     for case in cases:
         try:
             args, got = run_case(case, student_step(exercise, fn, reveal))
-        except AssertionError:
+        except CheckFailed:
             if failures:  # report the wrong values found so far first
                 break
             raise
@@ -361,7 +419,7 @@ def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool
         lines += _example(exercise, case, k, index, args[k], got[k][index], expected[k][index])
     else:
         lines.append(HIDDEN_NOTE)
-    raise AssertionError("\n".join(lines))
+    raise CheckFailed("\n".join(lines))
 
 
 # --- Inputs -------------------------------------------------------------------------

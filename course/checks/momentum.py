@@ -76,8 +76,8 @@ def check_momentum_step(fn: Callable, seed: int = 0, reveal: bool = True) -> Non
 
     Raises
     ------
-    AssertionError
-        Saying what is wrong and which common mistake it looks like.
+    CheckFailed
+        An AssertionError saying what is wrong and which common mistake it looks like.
     NotImplementedError
         Unchanged, while the exercise is not done.
     """
@@ -115,12 +115,23 @@ def _pytorch_form(theta, v, grad_fn, lr, alpha):
     return theta + alpha * new_v - lr * g, new_v
 
 
+def _pytorch_units(theta, v, grad_fn, lr, alpha):
+    g = grad_fn(theta)
+    new_v = alpha * v + g
+    return theta - lr * (g + alpha * new_v), new_v
+
+
+_BOOK_NESTEROV = ("the course uses the book's form, v ← αv − ε∇f(θ + αv); θ ← θ + v, with the gradient "
+                  "at the look-ahead point")
+
+
 NESTEROV = Exercise(
     name="nesterov_step",
     params=("theta", "v", "grad_fn", "lr", "alpha"),
     outputs=("theta", "v"),
     reference=optim.nesterov_step,
     formula="v ← α v − ε ∇f(θ + α v);  θ ← θ + v",
+    call_once={"grad_fn": "it must evaluate the gradient once, at the look-ahead point θ + αv"},
     mistakes=(
         Mistake("the gradient is taken at θ rather than the look-ahead point θ + αv (that is plain "
                 "momentum)", lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta)),
@@ -130,9 +141,12 @@ NESTEROV = Exercise(
                 lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta + v)),
         Mistake(_OLD_VELOCITY, lambda theta, v, grad_fn, lr, alpha:
                 _nesterov(theta, v, grad_fn, lr, alpha, theta + alpha * v, use_new_v=False)),
-        Mistake("the PyTorch-style look-ahead form (gradient at θ, θ ← θ + αv − εg with the new v), "
-                "which tracks the look-ahead point; the course uses the book's form "
-                "v ← αv − ε∇f(θ + αv); θ ← θ + v", _pytorch_form),
+        Mistake("PyTorch's form of Nesterov momentum, which tracks the look-ahead point θ + αv "
+                f"instead of θ (gradient at θ, then θ ← θ + αv − εg with the new v); {_BOOK_NESTEROV}",
+                _pytorch_form),
+        Mistake("PyTorch's form of Nesterov momentum in PyTorch's units (gradient at θ, v ← αv + g, "
+                f"θ ← θ − ε(g + αv)), which tracks the look-ahead point instead of θ; {_BOOK_NESTEROV}",
+                _pytorch_units),
         Mistake("the sign of the gradient term in v is wrong; it is v ← αv − ε∇f(θ + αv)",
                 lambda theta, v, grad_fn, lr, alpha: (
                     theta + alpha * v + lr * grad_fn(theta + alpha * v),
@@ -158,7 +172,9 @@ def _nesterov_cases(seed: int) -> list[Case]:
             args = (draw(rng, (n,), dtype), v, _quadratic(rng, n), pick(rng, 0.02, 0.2), pick(rng, 0.5, 0.95, 2))
             cases.append(Case(f"for one step {what} on a quadratic in {name}", args, dtype=dtype))
     for dtype in DTYPES:
-        grad_fn, alpha, lr = _quadratic(rng, 3), pick(rng, 0.5, 0.9, 2), pick(rng, 0.05, 0.2)
+        # A small lr keeps v far from 0 over the run: float32 round-off of θ would swamp a
+        # vanishing v and fail right implementations that round differently.
+        grad_fn, alpha, lr = _quadratic(rng, 3), pick(rng, 0.5, 0.9, 2), pick(rng, 0.02, 0.06)
         cases.append(Case(
             f"for a run of steps from v = 0 on a quadratic in {dtype_name(dtype)}",
             (draw(rng, (3,), dtype), np.zeros(3, dtype), grad_fn, lr, alpha), dtype=dtype, steps=20,

@@ -1,4 +1,10 @@
-"""``assert_own_implementation``: a hidden test that fails solutions calling the reference code."""
+"""Students write their own code: the checks fail a function that uses :mod:`course`.
+
+:func:`assert_own_implementation` (a hidden test) looks at the function's code and
+makes one call of it; the visible checks look at the code too
+(:func:`refuse_course_references`) and run every call of the student's function
+with the reference disabled (:func:`references_disabled`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from course.checks.failure import CheckFailed
+
 _COURSE_PATH = re.compile(r"course(\.\w+)*")
 
 
@@ -19,26 +27,51 @@ def _is_course(name: Any) -> bool:
     return isinstance(name, str) and (name == "course" or name.startswith("course."))
 
 
+def public_name(obj: Any) -> str:
+    """``course.optim.adam_step`` for what course.optim exports, else ``module.qualname``."""
+    qualname = getattr(obj, "__qualname__", getattr(obj, "__name__", "?"))
+    package = sys.modules.get("course.optim")
+    if package is not None and getattr(package, qualname, None) is obj:
+        return f"course.optim.{qualname}"
+    return f"{obj.__module__}.{qualname}"
+
+
+def _imported(module_name: str, names: tuple[str, ...]) -> list[str]:
+    """What a code object that uses the course module ``module_name`` takes from it: the
+    functions and classes among the code's ``names`` of the module or of its submodules
+    among them (``course.optim.adam_step``), else the module itself."""
+    module = sys.modules.get(module_name)
+    found = []
+    for name in names:
+        obj = getattr(module, name, None)
+        if isinstance(obj, types.ModuleType) and obj.__name__.startswith(f"{module_name}."):
+            found += _imported(obj.__name__, names)
+        elif inspect.isfunction(obj) or inspect.isclass(obj):
+            found.append(public_name(obj))
+    return found or [module_name]
+
+
 def _course_references(fn: Callable) -> list[str]:
-    """Names of course objects that ``fn`` (or a function of its notebook it calls)
-    imports or refers to: its code objects' names, recursively, and what they resolve to."""
+    """Names of course objects that ``fn`` is, or that it (or a function of its notebook
+    it calls) imports or refers to: its code objects' names, recursively, and what they
+    resolve to."""
     found: list[str] = []
     seen: set[int] = set()
 
-    def visit_object(label: str, obj: Any, namespace: dict) -> None:
+    def visit_object(obj: Any, namespace: dict, names: tuple[str, ...] = ()) -> None:
+        """``names``: those of the code that refers to ``obj`` (what it takes from a module)."""
         module = obj.__name__ if isinstance(obj, types.ModuleType) else getattr(obj, "__module__", None)
         if _is_course(module):
-            found.append(module if isinstance(obj, types.ModuleType)
-                         else f"{module}.{getattr(obj, '__qualname__', label)}")
+            found.extend(_imported(module, names) if isinstance(obj, types.ModuleType) else [public_name(obj)])
         elif isinstance(obj, types.FunctionType) and obj.__globals__ is namespace:
             visit_function(obj)
 
     def visit_code(code: types.CodeType, namespace: dict) -> None:
         for name in code.co_names:
             if _is_course(name):
-                found.append(name)
+                found.extend(_imported(name, code.co_names))
             elif name in namespace:
-                visit_object(name, namespace[name], namespace)
+                visit_object(namespace[name], namespace, code.co_names)
         for const in code.co_consts:
             if isinstance(const, types.CodeType):
                 visit_code(const, namespace)
@@ -51,23 +84,25 @@ def _course_references(fn: Callable) -> list[str]:
         seen.add(id(f))
         for cell in f.__closure__ or ():
             with contextlib.suppress(ValueError):  # an empty cell
-                visit_object(getattr(cell.cell_contents, "__name__", "closure"), cell.cell_contents,
-                             f.__globals__)
+                visit_object(cell.cell_contents, f.__globals__)
         visit_code(f.__code__, f.__globals__)
 
     target = inspect.unwrap(fn)
+    if _is_course(getattr(target, "__module__", None)):
+        return [public_name(target)]
     if isinstance(target, types.FunctionType):
         visit_function(target)
     return found
 
 
 class _ReferenceCalled(Exception):
-    """Raised by a reference function while assert_own_implementation runs."""
+    """Raised by a course.optim function while references are disabled."""
 
 
 @contextlib.contextmanager
-def _references_disabled(calls: list[str]) -> Iterator[None]:
-    """Replace every function and class of course.optim by a sentinel that records the call."""
+def references_disabled(calls: list[str]) -> Iterator[None]:
+    """Replace every function and class of course.optim by a sentinel that appends the
+    name of what was called to ``calls`` and raises; restore them on exit."""
     patched = []
     try:
         modules = [m for name, m in list(sys.modules.items())
@@ -76,7 +111,7 @@ def _references_disabled(calls: list[str]) -> Iterator[None]:
             for attr, obj in list(vars(module).items()):
                 if (inspect.isfunction(obj) or inspect.isclass(obj)) and \
                         str(getattr(obj, "__module__", "")).startswith("course.optim"):
-                    setattr(module, attr, _sentinel(f"{obj.__module__}.{obj.__qualname__}", calls))
+                    setattr(module, attr, _sentinel(public_name(obj), calls))
                     patched.append((module, attr, obj))
         yield
     finally:
@@ -84,10 +119,10 @@ def _references_disabled(calls: list[str]) -> Iterator[None]:
             setattr(module, attr, obj)
 
 
-def _sentinel(qualname: str, calls: list[str]) -> Callable:
+def _sentinel(name: str, calls: list[str]) -> Callable:
     def reference_disabled(*args: Any, **kwargs: Any) -> Any:
-        calls.append(qualname)
-        raise _ReferenceCalled(qualname)
+        calls.append(name)
+        raise _ReferenceCalled(name)
 
     return reference_disabled
 
@@ -112,6 +147,27 @@ def _sample_args(name: str) -> tuple | None:
     return samples.get(name)
 
 
+def reference_message(name: str, found: list[str]) -> str:
+    """The failure of a function ``name`` that uses the course's code ``found``."""
+    what = "update" if name.endswith("_step") else "function"
+    return (f"{name} calls {', '.join(dict.fromkeys(found))}, the course's reference code: "
+            f"write the {what} yourself.")
+
+
+def refuse_course_references(fn: Callable) -> None:
+    """Fail if the code of ``fn`` (or of a notebook function it calls) refers to the
+    ``course`` package.
+
+    Raises
+    ------
+    CheckFailed
+        Naming what it refers to.
+    """
+    found = _course_references(fn)
+    if found:
+        raise CheckFailed(reference_message(getattr(fn, "__name__", "your function"), found))
+
+
 def assert_own_implementation(fn: Callable) -> None:
     """Fail if the student's function uses the course's reference code.
 
@@ -122,22 +178,19 @@ def assert_own_implementation(fn: Callable) -> None:
 
     Raises
     ------
-    AssertionError
-        If the function refers to or calls course code.
+    CheckFailed
+        An AssertionError, if the function refers to or calls course code.
     NotImplementedError
         Unchanged, if the exercise is not done yet.
     """
+    refuse_course_references(fn)
     name = getattr(fn, "__name__", "your function")
-    message = f"{name} calls the course's reference implementation ({{}}); write the update yourself."
-    found = _course_references(fn)
-    if found:
-        raise AssertionError(message.format(", ".join(dict.fromkeys(found))))
     args = _sample_args(name)
     if args is None:
         return
     calls: list[str] = []
     try:
-        with _references_disabled(calls), np.errstate(all="ignore"):
+        with references_disabled(calls), np.errstate(all="ignore"):
             result = fn(*args)
             if isinstance(result, collections.abc.Iterator):
                 list(result)
@@ -145,4 +198,4 @@ def assert_own_implementation(fn: Callable) -> None:
         if not calls:
             raise
     if calls:
-        raise AssertionError(message.format(", ".join(dict.fromkeys(calls))))
+        raise CheckFailed(reference_message(name, calls))

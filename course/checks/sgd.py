@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable
+import collections.abc
+from typing import Any, Callable
 
 import numpy as np
 
@@ -19,6 +20,8 @@ from course.checks.common import (
     pick,
     verify,
 )
+from course.checks.failure import CheckFailed
+from course.checks.own_work import refuse_course_references
 
 # --- sgd_step -----------------------------------------------------------------------
 
@@ -73,8 +76,8 @@ def check_sgd_step(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
 
     Raises
     ------
-    AssertionError
-        Saying what is wrong and which common mistake it looks like.
+    CheckFailed
+        An AssertionError saying what is wrong and which common mistake it looks like.
     NotImplementedError
         Unchanged, while the exercise is not done.
     """
@@ -151,29 +154,46 @@ def check_linear_decay(fn: Callable, seed: int = 0, reveal: bool = True) -> None
 # --- minibatches --------------------------------------------------------------------
 
 
+def _not_a_generator(result: Any) -> CheckFailed:
+    """The failure of a ``minibatches`` that returned ``result`` instead of yielding batches."""
+    if result is None:
+        return CheckFailed("minibatches returned None; it must yield index arrays (use `yield`).")
+    return CheckFailed(
+        f"minibatches returned a {type(result).__name__}; it must be a generator that yields the "
+        "batches one at a time, as its docstring says: `yield` each batch in the loop instead of "
+        "collecting the batches and returning them."
+    )
+
+
 def _epoch(fn: Callable, n: int, batch_size: int, seed: int, reveal: bool) -> list[np.ndarray]:
-    """The batches of one call of the student's ``minibatches``, checked to be 1-D integer arrays."""
+    """The batches of one call of the student's ``minibatches``, checked to be yielded
+    1-D NumPy arrays of integers."""
     __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
     rng_text = f"np.random.default_rng({seed})" if reveal else "rng"
     text = f"minibatches({n}, {batch_size}, {rng_text})" if reveal else "minibatches(n, batch_size, rng)"
     with calling("minibatches", text):
         result = fn(n, batch_size, np.random.default_rng(seed))
-    if result is None:
-        raise AssertionError("minibatches returned None; it must yield index arrays (use `yield`).")
+    if not isinstance(result, collections.abc.Iterator):
+        raise _not_a_generator(result)
     with calling("minibatches", text):
-        batches = [np.asarray(batch) for batch in result]
+        batches = list(result)
     for batch in batches:
+        if not isinstance(batch, np.ndarray):
+            raise CheckFailed(
+                f"minibatches must yield NumPy arrays of indices (e.g. slices of rng.permutation(n)); "
+                f"it yielded a {type(batch).__name__}."
+            )
         if batch.ndim != 1 or not np.issubdtype(batch.dtype, np.integer):
-            raise AssertionError(
+            raise CheckFailed(
                 "minibatches must yield 1-D arrays of integer indices (e.g. slices of "
                 f"rng.permutation(n)); it yielded an array of shape {batch.shape} and dtype {batch.dtype}."
             )
     return batches
 
 
-def _failure(problem: str, when: str, example: str, reveal: bool) -> AssertionError:
+def _failure(problem: str, when: str, example: str, reveal: bool) -> CheckFailed:
     tail = example if reveal else HIDDEN_NOTE
-    return AssertionError(f"minibatches {problem}.\nSeen {when}.\n{tail}")
+    return CheckFailed(f"minibatches {problem}.\nSeen {when}.\n{tail}")
 
 
 def _is_block(batch: np.ndarray) -> bool:
@@ -219,14 +239,16 @@ def _check_epoch(fn: Callable, n: int, batch_size: int, seed: int, when: str, re
 def check_minibatches(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
     """Check a student's ``minibatches(n, batch_size, rng)``, a generator of one shuffled epoch.
 
-    Every index 0, …, n − 1 appears exactly once (no replacement), in batches of
-    ``batch_size`` except a smaller last one, in an order drawn from ``rng``
-    (the same seed gives the same batches, another seed other batches).
+    It must return an iterator (a generator) of 1-D NumPy integer arrays; every index
+    0, …, n − 1 appears exactly once (no replacement), in batches of ``batch_size``
+    except a smaller last one, in an order drawn from ``rng`` (the same seed gives the
+    same batches, another seed other batches); its code does not use the course package.
     Parameters, errors: as :func:`check_sgd_step`.
     """
     __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
     if not callable(fn):
-        raise AssertionError(f"pass your function minibatches itself, got {type(fn).__name__}")
+        raise CheckFailed(f"pass your function minibatches itself, got {type(fn).__name__}")
+    refuse_course_references(fn)
     rng = np.random.default_rng(seed)
     batch_size = int(rng.integers(3, 8))
     n = int(rng.integers(23, 41))
@@ -246,13 +268,13 @@ def check_minibatches(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
         return len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
 
     if not equal(*same):
-        raise AssertionError(
+        raise CheckFailed(
             "minibatches ignores rng: two generators with the same seed gave different batches, so a run "
             "cannot be reproduced. Draw the shuffle from the `rng` argument (rng.permutation(n)), not "
             "from np.random's global functions or a new generator."
         )
     if equal(same[0], other):
-        raise AssertionError(
+        raise CheckFailed(
             "minibatches ignores rng: generators with different seeds gave the same batches. Draw the "
             "shuffle from the `rng` argument (rng.permutation(n)), not from a generator with a fixed seed."
         )

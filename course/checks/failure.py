@@ -1,0 +1,65 @@
+"""``CheckFailed``: a check's failure, shown to a student without the checker's frames.
+
+IPython shows an exception that has a ``_render_traceback_()`` method by calling
+it. A CheckFailed renders as its message alone, followed, when the student's
+function raised, by that exception's traceback without the frames of the
+``course`` package: the student sees the diagnosis first, then their own code,
+never the checker's (``__tracebackhide__`` does not hide the frame that raises).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+import types
+
+_COURSE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_RED, _RESET = "\x1b[31m", "\x1b[39m"  # IPython's colour of the exception's name
+
+
+def _in_course(tb: types.TracebackType) -> bool:
+    return os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_COURSE)
+
+
+def without_course_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """The traceback ``tb`` less its frames in files of the ``course`` package."""
+    kept = []
+    while tb is not None:
+        if not _in_course(tb):
+            kept.append(tb)
+        tb = tb.tb_next
+    filtered = None
+    for entry in reversed(kept):
+        filtered = types.TracebackType(filtered, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return filtered
+
+
+def _traceback_lines(exc: BaseException) -> list[str]:
+    """``exc`` with its traceback less the course's frames, formatted as IPython does
+    (as the traceback module does outside IPython)."""
+    tb = without_course_frames(exc.__traceback__)
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return traceback.format_exception(type(exc), exc, tb)
+    return shell.InteractiveTB.structured_traceback(type(exc), exc, tb, tb_offset=0)
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict that the student's function is wrong, with the reason.
+
+    Where the student's function raised, the check raises ``CheckFailed(...) from``
+    that exception, and the rendered traceback shows it after the message.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        """The lines IPython shows: the message, then the student's exception if any."""
+        lines = [f"{_RED}{type(self).__name__}{_RESET}: {self}"]
+        cause = self.__cause__
+        if cause is not None:
+            lines += ["", f"Your code raised the {type(cause).__name__} here:", *_traceback_lines(cause)]
+        return lines
+
+
+__all__ = ["CheckFailed", "without_course_frames"]

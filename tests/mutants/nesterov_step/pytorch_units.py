@@ -1,0 +1,7 @@
+"""torch.optim.SGD(nesterov=True): buffer v <- alpha v + g with g at theta, theta <- theta - lr (g + alpha v)."""
+
+
+def nesterov_step(theta, v, grad_fn, lr, alpha):
+    g = grad_fn(theta)
+    v = alpha * v + g
+    return theta - lr * (g + alpha * v), v

@@ -1,0 +1,7 @@
+"""Returns (v, theta) instead of (theta, v)."""
+
+
+def nesterov_step(theta, v, grad_fn, lr, alpha):
+    v = alpha * v - lr * grad_fn(theta + alpha * v)
+    theta = theta + v
+    return v, theta
