@@ -27,8 +27,14 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(TEST_STAMP)
 
+# Students work on their own copies in my-work/ (git-ignored, made once, never
+# overwritten); jupyter-config/ hides nbgrader's instructor tools.
+START_PAGE := 00-start-here/00-start-here.ipynb
+
 lab: $(LAB_STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks
+	$(BIN)/python -m course.workspace
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=my-work \
+		--ServerApp.default_url=/lab/tree/$(START_PAGE)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
@@ -37,7 +43,7 @@ bench: $(LAB_STAMP)
 	$(BIN)/python bench/optim_bench.py
 
 clean:
-	rm -rf $(VENV) grading .pytest_cache
+	rm -rf $(VENV) grading .pytest_cache  # never my-work/: the students' work
 
 # Instructors: nbgrader, one Python process per step (course/instructor.py), with
 # the layout of nbgrader_config.py. grading/ is git-ignored.

@@ -152,6 +152,8 @@ def release(
 
     A release notebook with uncommitted changes may hold someone's work (a student
     who worked in ``notebooks/``): it is not overwritten unless ``overwrite``.
+    A folder with nothing graded in it (the start page) is released but not kept in
+    the gradebook, so that it adds no empty rows to the grades.
 
     Returns the released assignment names.
     """
@@ -177,7 +179,17 @@ def release(
     for name in names:
         _run(name, lambda: api.generate_assignment(name, force=True, create=True), failures)
     _check("release", failures)
+    _forget_ungraded(api, names)
     return names
+
+
+def _forget_ungraded(api: NbGraderAPI, names: list[str]) -> None:
+    """Remove from the gradebook the released assignments that have nothing to grade."""
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+        for name in names:
+            assignment = gradebook.find_assignment(name)
+            if not any(notebook.grade_cells or notebook.task_cells for notebook in assignment.notebooks):
+                gradebook.remove_assignment(name)
 
 
 def _student_assignments(directory: Path) -> list[tuple[str, str]]:

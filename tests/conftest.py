@@ -24,21 +24,35 @@ def xp(request):
 
 
 REPO = Path(__file__).resolve().parents[1]
-#: Assignments the course must have; any other folder of solutions/ is tested too.
+#: Assignments (graded lectures) the course must have; any other folder of solutions/ is tested too.
 REQUIRED_ASSIGNMENTS = ("03-sgd", "04-momentum", "05-adaptive")
+#: The course's front door: released like the lectures, but nothing in it is graded.
+START_PAGE = "00-start-here"
 
 
 def course_assignments() -> list[str]:
-    """The required assignments and every other folder of solutions/, sorted."""
+    """The graded lectures: the required ones and every other folder of solutions/ but the
+    start page, sorted."""
     solutions = REPO / "solutions"
     found = [p.name for p in solutions.iterdir() if p.is_dir() and not p.name.startswith(".")] if solutions.is_dir() else []
-    return sorted(set(REQUIRED_ASSIGNMENTS) | set(found))
+    return sorted((set(REQUIRED_ASSIGNMENTS) | set(found)) - {START_PAGE})
+
+
+def released_folders() -> list[str]:
+    """Every folder that `make release` generates: the start page and the lectures."""
+    return [START_PAGE, *course_assignments()]
 
 
 @pytest.fixture(scope="session")
 def repo() -> Path:
     """The repository root."""
     return REPO
+
+
+@pytest.fixture(scope="session")
+def start_page() -> str:
+    """The folder name of the start page."""
+    return START_PAGE
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +67,5 @@ def pytest_generate_tests(metafunc):
     assignments are always included: a missing one fails instead of vanishing."""
     if "assignment" in metafunc.fixturenames:
         metafunc.parametrize("assignment", course_assignments(), scope="module")
+    if "folder" in metafunc.fixturenames:
+        metafunc.parametrize("folder", released_folders(), scope="module")

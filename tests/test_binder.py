@@ -134,6 +134,17 @@ def test_readme_binder_badge_opens_an_existing_notebook() -> None:
         urlpath = parse_qs(urlparse(url).query).get("urlpath")
         assert urlpath, f"{url} has no urlpath"
         path = unquote(urlpath[0])
-        assert path.startswith("lab/tree/"), f"{url} does not open JupyterLab on a file"
-        target = REPO / path.removeprefix("lab/tree/")
-        assert target.is_file(), f"the Binder link opens {target.relative_to(REPO)}, missing"
+        assert path.startswith("lab/tree/my-work/"), f"{url} does not open the student's copy of a notebook"
+        target = REPO / "notebooks" / path.removeprefix("lab/tree/my-work/")
+        assert target.is_file(), f"the Binder link opens a copy of {target.relative_to(REPO)}, missing"
+        assert target.name == "00-start-here.ipynb", "Binder opens the start page"
+
+
+def test_binder_start_makes_the_students_copies_and_hides_instructor_tools() -> None:
+    start = BINDER / "start"
+    assert os.access(start, os.X_OK), "binder/start must be executable"
+    commands = [line.strip() for line in start.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    assert commands[0] == "set -e" and commands[-1] == 'exec "$@"', "start must fail early and end with exec"
+    assert "python -m course.workspace" in commands
+    assert any("JUPYTER_CONFIG_PATH" in c and "jupyter-config" in c for c in commands)

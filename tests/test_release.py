@@ -48,30 +48,31 @@ def _code(cell) -> str:
 
 
 @pytest.fixture(scope="module")
-def fresh_release(repo, tmp_path_factory, assignments) -> Path:
+def fresh_release(repo, tmp_path_factory, assignments, start_page) -> Path:
     """A course copy (config + solutions) released by course.instructor, as `make release`."""
     root = tmp_path_factory.mktemp("course")
     shutil.copy(repo / "nbgrader_config.py", root)
     shutil.copytree(repo / "solutions", root / "solutions", ignore=shutil.ignore_patterns(*NBGRADER_IGNORED))
-    instructor.release(root, [a for a in assignments if (root / "solutions" / a).is_dir()])
+    instructor.release(root, [a for a in [start_page, *assignments] if (root / "solutions" / a).is_dir()])
     return root / "notebooks"
 
 
-def test_required_assignments_exist(repo, assignments):
-    for assignment in assignments:
+def test_required_assignments_exist(repo, assignments, start_page):
+    for assignment in [start_page, *assignments]:
         path = repo / "solutions" / assignment / f"{assignment}.ipynb"
         assert path.is_file(), f"solution notebook {path.relative_to(repo)} is missing"
 
 
-def test_source_folder_holds_only_the_notebook(repo, assignment):
-    folder = repo / "solutions" / assignment
-    assert set(_files(folder)) == {f"{assignment}.ipynb"}, (
-        f"{folder.relative_to(repo)} must hold only {assignment}.ipynb: nbgrader copies "
+def test_source_folder_holds_only_the_notebook(repo, folder):
+    source = repo / "solutions" / folder
+    assert set(_files(source)) == {f"{folder}.ipynb"}, (
+        f"{source.relative_to(repo)} must hold only {folder}.ipynb: nbgrader copies "
         "every other file to the students"
     )
 
 
-def test_notebooks_folder_is_the_release_of_solutions(repo, assignment, fresh_release):
+def test_notebooks_folder_is_the_release_of_solutions(repo, folder, fresh_release):
+    assignment = folder
     fresh = _files(fresh_release / assignment)
     stored = _files(repo / "notebooks" / assignment)
     hint = (
@@ -84,7 +85,8 @@ def test_notebooks_folder_is_the_release_of_solutions(repo, assignment, fresh_re
 
 
 @pytest.mark.parametrize("kind", ["solutions", "notebooks"])
-def test_notebooks_are_stored_without_outputs(repo, assignment, kind):
+def test_notebooks_are_stored_without_outputs(repo, folder, kind):
+    assignment = folder
     nb = _notebook(repo, kind, assignment)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code":

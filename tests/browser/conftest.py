@@ -171,6 +171,8 @@ def jupyter_server(chromium_executable: Path,
         PATH=f"{venv_bin}{os.pathsep}{env.get('PATH', '')}",
         # Isolated Jupyter dirs: the only python3 kernel spec left is this venv's.
         JUPYTER_CONFIG_DIR=str(config_dir),
+        # What `make lab` and Binder give students: nbgrader's instructor tools hidden.
+        JUPYTER_CONFIG_PATH=str(REPO / "jupyter-config"),
         JUPYTER_DATA_DIR=str(base / "data"),
         JUPYTER_RUNTIME_DIR=str(base / "runtime"),
     )
@@ -186,6 +188,7 @@ def jupyter_server(chromium_executable: Path,
         f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={base / 'user-settings'}",
         f"--LabApp.workspaces_dir={base / 'workspaces'}",
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: its command registry
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
@@ -299,39 +302,30 @@ class LabPage:
                        ? cell.querySelector('.jp-InputPrompt').innerText.trim() : '')"""
         )
 
-    def wait_until_run_finished(self) -> None:
-        """Wait until no cell is queued or running (``[*]``) and the kernel is idle."""
-        self.page.wait_for_function(
-            """() => !Array.from(document.querySelectorAll(
-                         '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt'))
-                     .some(prompt => prompt.innerText.includes('*'))""",
-            timeout=RUN_TIMEOUT_MS,
-        )
-        self.wait_for_idle_kernel()
+    def wait_until_run_finished(self, quiet_s: float = 2.0) -> None:
+        """Wait until no cell is queued or running (``[*]``), the kernel is idle, and the
+        prompts stay so for ``quiet_s``: between two cells of a Run All the kernel is
+        briefly idle while the next cell has not started yet."""
+        deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
+        while True:
+            self.page.wait_for_function(
+                """() => !Array.from(document.querySelectorAll(
+                             '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt'))
+                         .some(prompt => prompt.innerText.includes('*'))""",
+                timeout=RUN_TIMEOUT_MS,
+            )
+            self.wait_for_idle_kernel()
+            prompts = self.prompts()
+            time.sleep(quiet_s)
+            if self.prompts() == prompts and not any("*" in p for p in prompts):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the notebook kept running for {RUN_TIMEOUT_MS / 1000:.0f} s")
 
     def run_all_cells(self) -> None:
         """Run → Run All Cells, and wait; like JupyterLab, this stops at an error."""
         self.menu("Run", "Run All Cells")
         self.wait_until_run_finished()
-
-    def run_all_past_errors(self) -> list[int]:
-        """Run every code cell, resuming below each cell whose error stopped the run.
-
-        Returns the indices of the cells at which JupyterLab stopped.
-        """
-        self.run_all_cells()
-        stopped_at = []
-        for _ in range(len(self.prompts())):
-            prompts = self.prompts()
-            pending = [i for i, prompt in enumerate(prompts) if prompt == "[ ]:"]
-            if not pending:
-                return stopped_at
-            executed = [i for i, prompt in enumerate(prompts[: pending[0]]) if prompt]
-            stopped_at.append(executed[-1] if executed else -1)
-            self.cells.nth(pending[0]).locator(".jp-InputPrompt").click()
-            self.menu("Run", "Run Selected Cell and All Below")
-            self.wait_until_run_finished()
-        raise AssertionError(f"cells never all ran; prompts: {self.prompts()}")
 
     # -- reading outputs -------------------------------------------------------------
     def stderr_outputs(self) -> list[tuple[int, str]]:
@@ -344,22 +338,33 @@ class LabPage:
             STDERR_OUTPUT,
         )
 
-    def image_sources(self, locator) -> list[str]:
-        """The ``src`` of every image inside ``locator``."""
-        return [image.get_attribute("src") for image in locator.locator("img").all()]
-
-    def wait_for_images_to_settle(self, locator, quiet_s: float = 1.0,
-                                  timeout_s: float = 15.0) -> None:
-        """Wait until the images inside ``locator`` stop changing for ``quiet_s``."""
-        deadline = time.monotonic() + timeout_s
-        sources, quiet_since = self.image_sources(locator), time.monotonic()
-        while time.monotonic() - quiet_since < quiet_s:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the images kept changing for {timeout_s} s")
-            time.sleep(0.2)
-            now = self.image_sources(locator)
-            if now != sources:
-                sources, quiet_since = now, time.monotonic()
+    def time_redraw(self, image, act, timeout_ms: int = 30_000) -> float:
+        """Milliseconds from the key press or click of ``act()`` to the new picture of
+        ``image`` (an ipywidgets Image) decoded and painted; fails if none comes."""
+        self.page.evaluate(
+            """([img, timeout]) => {
+                window.__inputAt = null;
+                const mark = () => { if (window.__inputAt === null) window.__inputAt = performance.now(); };
+                for (const type of ['keydown', 'mousedown'])
+                    document.addEventListener(type, mark, {capture: true, once: true});
+                window.__painted = new Promise(resolve => {
+                    const observer = new MutationObserver(async () => {
+                        observer.disconnect();
+                        try { await img.decode(); } catch (error) {}
+                        requestAnimationFrame(() => resolve(performance.now()));
+                    });
+                    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+                    setTimeout(() => { observer.disconnect(); resolve(null); }, timeout);
+                });
+            }""",
+            [image.element_handle(), timeout_ms],
+        )
+        act()
+        painted = self.page.evaluate("() => window.__painted.then(t => t === null ? null : t - window.__inputAt)")
+        if painted is None:
+            raise AssertionError(f"no new picture within {timeout_ms / 1000:.0f} s of the input")
+        self.wait_for_idle_kernel()
+        return painted
 
     # -- artifacts -------------------------------------------------------------------
     def screenshot(self, name: str, element=None) -> Path:
