@@ -41,6 +41,7 @@ test: $(TEST_STAMP)
 
 bench: $(LAB_STAMP)
 	$(BIN)/python bench/optim_bench.py
+	$(BIN)/python bench/widget_bench.py
 
 clean:
 	rm -rf $(VENV) grading .pytest_cache  # never my-work/: the students' work

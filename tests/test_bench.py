@@ -1,4 +1,5 @@
-"""Smoke test of bench/optim_bench.py: it runs and reports every method (no timing claims)."""
+"""Smoke tests of bench/optim_bench.py and bench/widget_bench.py: they run and report
+every method and every control (no timing claims)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "optim_bench.py"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def load(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("optim_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
+    yield load("optim_bench")
+    del sys.modules["optim_bench"]
+
+
+@pytest.fixture(scope="module")
+def widget_bench():
+    yield load("widget_bench")
+    del sys.modules["widget_bench"]
 
 
 def test_quick_run_reports_every_method_with_a_positive_ratio(bench, monkeypatch):
@@ -56,3 +67,27 @@ def test_traffic_counts_follow_the_arrays_each_step_moves(bench):
         lookahead = 3 if "Nesterov" in method.name else 0
         arrays = len(state)  # θ and the state's buffers (the state holds the buffers and k)
         assert method.traffic == 2 * arrays + 1 + lookahead
+
+
+def test_widget_bench_times_every_control_of_every_explorer(widget_bench):
+    out = io.StringIO()
+    rows = widget_bench.main(["--moves", "2"], out=out)
+    factories = widget_bench.explorer_factories()
+    assert {"momentum_explorer", "adaptive_explorer", "sgd_explorer"} <= set(factories)
+    controls = {(name, control) for name, factory in factories.items() for control in factory().controls}
+    assert {(r.widget, r.control) for r in rows} == controls
+    for row in rows:
+        assert len(row.moves) == 2 and all(math.isfinite(t) and t > 0 for t in row.moves)
+        assert row.whole_redraw > 0 and row.lecture != "?"
+    assert out.getvalue().count("\n| ") == len(rows) + 1  # a header row and one per control
+
+
+def test_widget_bench_moves_sliders_to_neighbouring_stops(widget_bench):
+    import ipywidgets
+
+    log = ipywidgets.FloatLogSlider(value=0.1, base=10, min=-3, max=0, step=0.1)
+    np.testing.assert_allclose(widget_bench.next_values(log, 2), [10 ** -0.9, 10 ** -0.8])
+    top = ipywidgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.25)
+    assert widget_bench.next_values(top, 2) == [0.75, 0.5]  # no room above: downwards
+    buttons = ipywidgets.ToggleButtons(options=[("a", "a"), ("b", "b"), ("c", "c")], value="b")
+    assert widget_bench.next_values(buttons, 4) == ["a", "c", "b", "a"]

@@ -15,6 +15,7 @@ Screenshots of each step land in ``test-artifacts/browser/``.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -87,24 +88,24 @@ def test_run_all_reaches_the_end_and_every_control_redraws(lab, notebook) -> Non
     lab.screenshot(f"{Path(notebook).stem}-run-all", lab.cells.nth(code[-1]))
 
     widgets = page.locator(".jp-OutputArea-output", has=page.locator(".widget-image"))
-    expected = sum("widgets." in "".join(cells[i]["source"]) for i in code)
-    expect(widgets).to_have_count(expected)
+    names = [m.group(1) for i in code for m in [re.search(r"widgets\.(\w+)\(", "".join(cells[i]["source"]))] if m]
+    expect(widgets).to_have_count(len(names))
     latencies = {}
-    for w in range(expected):
+    for w, explorer in enumerate(names):
         widget = widgets.nth(w)
         image = widget.locator(".widget-image")
         for slider in widget.locator(".widget-slider").all():
             name = slider.locator(".widget-label").inner_text()
             handle = slider.locator(".noUi-handle")
             key = "ArrowLeft" if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax") else "ArrowRight"
-            latencies[f"{w}: {name}"] = [lab.time_redraw(image, lambda: handle.press(key)) for _ in range(MOVES)]
+            latencies[f"{explorer}: {name}"] = [lab.time_redraw(image, lambda: handle.press(key)) for _ in range(MOVES)]
         for group in widget.locator(".widget-toggle-buttons").all():
             name = group.locator(".widget-label").inner_text()
             buttons = group.locator("button").all()
             order = [b for b in buttons if "mod-active" not in (b.get_attribute("class") or "")]
             order += [b for b in buttons if b not in order]
-            latencies[f"{w}: {name}"] = [lab.time_redraw(image, order[i % len(order)].click) for i in range(MOVES)]
-        lab.screenshot(f"{Path(notebook).stem}-widget-{w}-moved", widget)
+            latencies[f"{explorer}: {name}"] = [lab.time_redraw(image, order[i % len(order)].click) for i in range(MOVES)]
+        lab.screenshot(f"{Path(notebook).stem}-{explorer}-moved", widget)
     _record_latencies(lab.artifacts_dir, Path(notebook).stem, latencies)
     print({control: f"median {statistics.median(ms):.0f} ms, worst {max(ms):.0f} ms"
            for control, ms in latencies.items()})
