@@ -34,7 +34,7 @@ START_PAGE := 00-start-here/00-start-here.ipynb
 lab: $(LAB_STAMP)
 	$(BIN)/python -m course.workspace
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=my-work \
-		--ServerApp.default_url=/lab/tree/$(START_PAGE)
+		--LabApp.default_url=/lab/tree/$(START_PAGE)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
