@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets
 import matplotlib.pyplot as plt
@@ -322,7 +323,9 @@ def test_moves_from_the_browser_are_coalesced():
         assert w.draws == 1, "no picture may be drawn while moves are still arriving"
         await asyncio.sleep(0)
 
-    asyncio.run(hold_the_arrow_key())
+    # In a thread of its own: another test (Playwright's sync API) may leave this one's loop running.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, hold_the_arrow_key()).result()
     assert seen == [(1.0, 2), (1.0, 12)] and w.draws == 2, "one picture, for the latest value"
 
 
