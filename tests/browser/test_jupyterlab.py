@@ -14,7 +14,9 @@ Screenshots of each step land in ``test-artifacts/browser/``.
 
 from __future__ import annotations
 
+import ast
 import json
+import time
 import re
 import statistics
 from pathlib import Path
@@ -153,3 +155,33 @@ def test_students_see_no_instructor_tools(lab) -> None:
     instructor = [c for c in commands if c.startswith("nbgrader:") and "validate" not in c]
     assert instructor == [], f"instructor commands are registered: {instructor}"
     lab.screenshot("04-start-page")
+
+
+def test_a_held_arrow_key_draws_the_latest_value_without_a_backlog(lab) -> None:
+    notebook = "notebooks/04-momentum/04-momentum.ipynb"
+    lab.open_notebook(notebook)
+    lab.run_all_cells()
+    page = lab.page
+    widget = page.locator(".jp-OutputArea-output", has=page.locator(".widget-image")).first
+    slider = widget.locator(".widget-slider").nth(1)  # momentum α, from 0.90 in steps of 0.01
+    handle = slider.locator(".noUi-handle")
+    handle.focus()
+    presses = 12
+    for _ in range(presses):
+        page.keyboard.press("ArrowLeft", delay=0)
+    expect(slider.locator(".widget-readout")).to_have_text(re.compile(r"^0\.780?$"))
+    lab.wait_for_idle_kernel()
+    time.sleep(1.0)
+    lab.cells.last.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")  # a new cell below, as a student would add one
+    page.keyboard.press("Enter")
+    page.keyboard.type("import gc; from course.widgets import Explorer; "
+                       "print([(e.draws, e.values['alpha']) for e in gc.get_objects() if isinstance(e, Explorer)])")
+    page.keyboard.press("Shift+Enter")
+    lab.wait_until_run_finished()
+    printed = lab.cells.nth(lab.cells.count() - 2).locator(".jp-OutputArea-output").last.inner_text()
+    draws = {round(alpha, 6): count for count, alpha in ast.literal_eval(printed.strip())}
+    print(f"{presses} presses: {draws[0.78] - 1} pictures")
+    assert 0.78 in draws, f"the last value drawn is not the last one pressed: {draws}"
+    assert draws[0.78] - 1 < presses, "every press was drawn: moves are not coalesced"
