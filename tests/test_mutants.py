@@ -28,6 +28,9 @@ EXERCISES = {
     "03-sgd": ("sgd_step", "linear_decay", "minibatches"),
     "04-momentum": ("momentum_step", "nesterov_step"),
     "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),
+    "06-second-order": ("exact_step", "closed_form", "conjugate_gradient", "nonlinear_cg", "bfgs_inverse_update", "bfgs"),
+    "07-batch-norm": ("batchnorm_forward", "batchnorm_backward", "batchnorm_inference"),
+    "08-init-and-averaging": ("glorot_uniform", "coordinate_descent_step", "ema_update"),
 }
 
 
@@ -54,10 +57,13 @@ def code_cell(nb: nbformat.NotebookNode, wanted: str) -> str:
 
 
 def graded_cells(nb: nbformat.NotebookNode, function: str) -> list[tuple[str, str]]:
-    """(grade_id, source) of the graded cells testing ``function``."""
+    """(grade_id, source) of the graded cells testing ``function`` (not those of an exercise
+    whose name extends it: test_bfgs_inverse_update tests bfgs_inverse_update, not bfgs)."""
+    longer = [f for f in exercise_cells(nb) if f != function and f.startswith(function)]
     cells = [(grade_id(c), c.source) for c in nb.cells
              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
-             and grade_id(c).startswith(f"test_{function}")]
+             and grade_id(c).startswith(f"test_{function}")
+             and not any(grade_id(c).startswith(f"test_{f}") for f in longer)]
     assert cells, f"no graded test cell with a grade_id starting with test_{function}"
     return cells
 

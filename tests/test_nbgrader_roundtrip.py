@@ -41,6 +41,9 @@ MISTAKES = {
     "03-sgd": ("sgd_step", "sign_error"),
     "04-momentum": ("nesterov_step", "gradient_at_theta"),
     "05-adaptive": ("adam_step", "no_bias_correction"),
+    "06-second-order": ("nonlinear_cg", "fletcher_reeves"),
+    "07-batch-norm": ("batchnorm_backward", "no_mean_term"),
+    "08-init-and-averaging": ("glorot_uniform", "fan_in_only"),
 }
 
 
@@ -153,33 +156,36 @@ def course(repo, assignments, tmp_path_factory):
     print("timings: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
 
     db_url = f"sqlite:///{root / 'grading' / 'gradebook.db'}"
-    scores = {}
+    scores, manual, pending = {}, {}, {}
     with Gradebook(db_url, "optim-dl") as gradebook:
         for assignment in assignments:
-            cells = [c.name for c in gradebook.find_notebook(assignment, assignment).grade_cells]
+            grade_cells = gradebook.find_notebook(assignment, assignment).grade_cells
+            cells = [c.name for c in grade_cells]
+            manual[assignment] = {c.name for c in grade_cells if c.cell_type == "markdown"}  # answers graded by hand
             for student in STUDENTS:
-                scores[student, assignment] = {
-                    cell: (grade.score, grade.max_score)
-                    for cell in cells
-                    for grade in [gradebook.find_grade(cell, assignment, assignment, student)]
-                }
+                grades = {cell: gradebook.find_grade(cell, assignment, assignment, student) for cell in cells}
+                scores[student, assignment] = {cell: (g.score, g.max_score) for cell, g in grades.items()}
+                pending[student, assignment] = {cell for cell in manual[assignment] if grades[cell].needs_manual_grade}
     for key, cells in sorted(scores.items()):
         print(key, {cell: score for cell, (score, _) in cells.items()})
     return {"root": root, "solutions": solutions, "mistakes": mistakes, "scores": scores,
-            "submitted_before": before}
+            "manual": manual, "pending": pending, "submitted_before": before}
 
 
 def test_alice_gets_full_marks(course, assignment):
     cells = course["scores"]["alice", assignment]
     assert cells, f"{assignment} has no graded cells in the gradebook"
-    lost = {cell: score for cell, score in cells.items() if score[0] != score[1]}
+    manual = course["manual"][assignment]
+    lost = {cell: score for cell, score in cells.items() if score[0] != score[1] and cell not in manual}
     assert not lost, f"the solution of {assignment} loses points: {lost} (score, max)"
+    assert course["pending"]["alice", assignment] == manual, "written answers wait for a grader"
 
 
 def test_bob_gets_zero(course, assignment):
     cells = course["scores"]["bob", assignment]
     scored = {cell: score for cell, score in cells.items() if score[0] != 0}
     assert not scored, f"the untouched release of {assignment} scores: {scored} (score, max)"
+    assert not course["pending"]["bob", assignment], "an untouched written answer scores 0 without a grader"
 
 
 def test_carol_loses_points_only_on_her_mistake(course, assignment):
@@ -191,14 +197,16 @@ def test_carol_loses_points_only_on_her_mistake(course, assignment):
     assert sum(s for s, _ in own.values()) < sum(m for _, m in own.values()), (
         f"the mistake {mutant.name} in {mistake} is not caught: {own} (score, max)"
     )
-    lost = {cell: score for cell, score in others.items() if score[0] != score[1]}
+    lost = {cell: score for cell, score in others.items()
+            if score[0] != score[1] and cell not in course["manual"][assignment]}
     assert not lost, f"correct exercises lose points: {lost} (score, max)"
 
 
 def test_feedback_hides_the_hidden_tests(course, assignment):
     solution = course["solutions"][assignment]
     hidden = [line for c in solution.cells for region in HIDDEN.findall(c.source) for line in _code_lines(region)]
-    visible = [line for c in solution.cells if _nbgrader(c).get("grade") for line in _code_lines(HIDDEN.sub("", c.source))]
+    visible = [line for c in solution.cells if _nbgrader(c).get("grade") and c.cell_type == "code"
+               for line in _code_lines(HIDDEN.sub("", c.source))]
     assert hidden and visible
     for student in STUDENTS:
         page = course["root"] / "grading" / "feedback" / student / assignment / f"{assignment}.html"

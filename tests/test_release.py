@@ -139,7 +139,7 @@ class TestNbgraderMetadata:
         assert code and code[0]["grade_id"] == "setup", "the first code cell must have grade_id 'setup'"
 
     def test_solution_cells_define_their_function(self, cells):
-        exercises = [(cell, meta) for cell, meta in cells if meta["solution"]]
+        exercises = [(cell, meta) for cell, meta in cells if meta["solution"] and cell.cell_type == "code"]
         assert exercises, "no exercise (solution cell)"
         for cell, meta in exercises:
             assert cell.cell_type == "code" and not meta["grade"]
@@ -158,6 +158,10 @@ class TestNbgraderMetadata:
         exercise = None
         tested = {}
         for cell, meta in cells:
+            if meta["solution"] and cell.cell_type == "markdown":
+                assert meta["grade"] and meta["points"] > 0, (
+                    f"markdown answer {meta['grade_id']!r} must be graded by hand (grade, points)")
+                continue
             if meta["solution"]:
                 exercise = meta["grade_id"]
                 tested[exercise] = {"visible": False, "hidden": False}
@@ -177,7 +181,7 @@ class TestNbgraderMetadata:
     def test_no_graded_cell_ends_with_a_number(self, cells):
         # nbgrader takes a number as a test cell's last expression for its score.
         for cell, meta in cells:
-            if meta["grade"]:
+            if meta["grade"] and cell.cell_type == "code":
                 body = ast.parse(_code(cell)).body
                 last = body[-1] if body else None
                 assert not (

@@ -60,6 +60,8 @@ class Exercise:
     names of the returned values (one name: a bare value, not a tuple);
     ``scalar`` marks a function returning a number rather than arrays.
     ``exception_hint`` may add a diagnosis to the message about an exception.
+    ``shaped_like`` names, for each output, the parameter whose shape and dtype it
+    must have (default: the first array argument, for every output).
     ``call_once`` maps the parameters that are functions the student's function
     must call exactly once per call to the rule that says so.
     """
@@ -73,6 +75,7 @@ class Exercise:
     scalar: bool = False
     exception_hint: Callable[[BaseException], str] | None = None
     call_once: dict[str, str] = field(default_factory=dict)
+    shaped_like: tuple[str, ...] = ()
 
     @property
     def known_mistakes(self) -> tuple[Mistake, ...]:
@@ -203,7 +206,7 @@ def _is_array(value: Any) -> bool:
     return hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, np.generic)
 
 
-def _outputs(exercise: Exercise, result: Any, like: np.ndarray | None) -> tuple[np.ndarray, ...]:
+def _outputs(exercise: Exercise, result: Any, args: tuple) -> tuple[np.ndarray, ...]:
     """Check what the student's function returned and convert it to NumPy arrays."""
     name, outs = exercise.name, exercise.outputs
     if exercise.scalar:
@@ -226,7 +229,7 @@ def _outputs(exercise: Exercise, result: Any, like: np.ndarray | None) -> tuple[
             raise CheckFailed(f"{name} must return {wanted}, got a tuple of {len(result)} values.")
         values = tuple(result)
     arrays = []
-    for out, value in zip(outs, values):
+    for out, value, (param, like) in zip(outs, values, _shaped_like(exercise, args)):
         if value is None:
             raise CheckFailed(f"{name} returned None for {out} (is `return` missing?).")
         if not _is_array(value):
@@ -235,7 +238,7 @@ def _outputs(exercise: Exercise, result: Any, like: np.ndarray | None) -> tuple[
         if like is not None and value.shape != like.shape:
             raise CheckFailed(
                 f"{name} returned {out} with shape {value.shape}; it must have the shape of "
-                f"{exercise.params[0]}, {like.shape}."
+                f"{param}, {like.shape}."
             )
         if like is not None and value.dtype != like.dtype:
             raise CheckFailed(
@@ -245,6 +248,15 @@ def _outputs(exercise: Exercise, result: Any, like: np.ndarray | None) -> tuple[
             )
         arrays.append(value)
     return tuple(arrays)
+
+
+def _shaped_like(exercise: Exercise, args: tuple) -> list[tuple[str, np.ndarray | None]]:
+    """For each output, the parameter (name, value) whose shape and dtype it must have."""
+    arrays = {p: a for p, a in zip(exercise.params, args) if isinstance(a, np.ndarray)}
+    first = next(iter(arrays.items()), (exercise.params[0], None))
+    if not exercise.shaped_like:
+        return [first] * len(exercise.outputs)
+    return [(p, arrays.get(p)) for p in exercise.shaped_like]
 
 
 def student_step(exercise: Exercise, fn: Callable, reveal: bool) -> Step:
@@ -268,8 +280,7 @@ def student_step(exercise: Exercise, fn: Callable, reveal: bool) -> Step:
                     f"`{param}[...] = ...`). Leave the inputs alone and return new arrays, "
                     f"e.g. `{param} = {param} - ...` instead of `{param} -= ...`."
                 )
-        like = next((a for a in args if isinstance(a, np.ndarray)), None)
-        return _outputs(exercise, result, like)
+        return _outputs(exercise, result, args)
 
     return step
 

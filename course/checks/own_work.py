@@ -23,8 +23,14 @@ from course.checks.failure import CheckFailed
 _COURSE_PATH = re.compile(r"course(\.\w+)*")
 
 
+#: Course modules that exercises are given to use (the line searches of lecture 06).
+PROVIDED_MODULES = ("course.linesearch",)
+
+
 def _is_course(name: Any) -> bool:
-    return isinstance(name, str) and (name == "course" or name.startswith("course."))
+    """Whether ``name`` is the course package or one of its modules, other than those provided."""
+    return (isinstance(name, str) and (name == "course" or name.startswith("course."))
+            and not any(name == m or name.startswith(f"{m}.") for m in PROVIDED_MODULES))
 
 
 def public_name(obj: Any) -> str:
@@ -95,22 +101,31 @@ def _course_references(fn: Callable) -> list[str]:
     return found
 
 
+#: The packages of reference code that the students' exercises re-implement.
+REFERENCE_MODULES = ("course.optim", "course.batchnorm", "course.secondorder", "course.init", "course.coordinate",
+                     "course.challenges")
+
+
+def _is_reference(module_name: Any) -> bool:
+    return isinstance(module_name, str) and any(
+        module_name == prefix or module_name.startswith(f"{prefix}.") for prefix in REFERENCE_MODULES)
+
+
 class _ReferenceCalled(Exception):
-    """Raised by a course.optim function while references are disabled."""
+    """Raised by a reference function (:data:`REFERENCE_MODULES`) while references are disabled."""
 
 
 @contextlib.contextmanager
 def references_disabled(calls: list[str]) -> Iterator[None]:
-    """Replace every function and class of course.optim by a sentinel that appends the
-    name of what was called to ``calls`` and raises; restore them on exit."""
+    """Replace every function and class of the reference modules (:data:`REFERENCE_MODULES`)
+    by a sentinel that appends the name of what was called to ``calls`` and raises;
+    restore them on exit."""
     patched = []
     try:
-        modules = [m for name, m in list(sys.modules.items())
-                   if m is not None and (name == "course.optim" or name.startswith("course.optim."))]
+        modules = [m for name, m in list(sys.modules.items()) if m is not None and _is_reference(name)]
         for module in modules:
             for attr, obj in list(vars(module).items()):
-                if (inspect.isfunction(obj) or inspect.isclass(obj)) and \
-                        str(getattr(obj, "__module__", "")).startswith("course.optim"):
+                if (inspect.isfunction(obj) or inspect.isclass(obj)) and _is_reference(getattr(obj, "__module__", "")):
                     setattr(module, attr, _sentinel(public_name(obj), calls))
                     patched.append((module, attr, obj))
         yield
@@ -173,8 +188,8 @@ def assert_own_implementation(fn: Callable) -> None:
 
     Two checks: the function's code (and that of notebook functions it calls)
     must not import or refer to anything of the ``course`` package; and one
-    call of it, while every function and class of :mod:`course.optim` is
-    replaced by a sentinel, must not reach any of them.
+    call of it, while every function and class of the reference modules
+    (:data:`REFERENCE_MODULES`) is replaced by a sentinel, must not reach any of them.
 
     Raises
     ------

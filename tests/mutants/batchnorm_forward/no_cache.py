@@ -1,0 +1,8 @@
+"""Returns the output alone, without the cache."""
+
+import numpy as np
+
+
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
+    x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)
+    return gamma * x_hat + beta

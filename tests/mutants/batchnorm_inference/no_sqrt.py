@@ -1,0 +1,5 @@
+"""Divides by σ̄² + δ."""
+
+
+def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):
+    return gamma * (x - running_mean) / (running_var + eps) + beta

@@ -1,0 +1,23 @@
+"""Updates H with the formula for B."""
+
+import numpy as np
+
+
+def bfgs(f, grad, x0, tol=1e-6, maxiter=2000):
+    n = len(x0)
+    I = np.eye(n)
+    H = I
+    x = x0.copy()
+    g = grad(x)
+    for k in range(maxiter):
+        if np.linalg.norm(g) <= tol:
+            return x, k
+        d = -H @ g
+        step = strong_wolfe(f, grad, x, d)
+        s, y = step.x - x, step.grad - g
+        if y @ s > 0:
+            rho = 1.0 / (y @ s)
+            Hs = H @ s
+            H = H + np.outer(y, y) / (y @ s) - np.outer(Hs, Hs) / (s @ Hs)
+        x, g = step.x, step.grad
+    return x, maxiter

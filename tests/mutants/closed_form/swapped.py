@@ -1,0 +1,8 @@
+"""Returns [y_k, x_k]."""
+
+import numpy as np
+
+
+def closed_form(b, k):
+    rho = (b - 1) / (b + 1)
+    return np.array([(-rho) ** k, b * rho**k])

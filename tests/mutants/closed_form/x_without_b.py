@@ -1,0 +1,8 @@
+"""x_k = rho^k, without the factor b."""
+
+import numpy as np
+
+
+def closed_form(b, k):
+    rho = (b - 1) / (b + 1)
+    return np.array([rho**k, (-rho) ** k])

@@ -1,0 +1,9 @@
+"""Calls the course's reference implementation."""
+
+
+from course.coordinate import coordinate_descent
+from course.problems import coupled_quadratic
+
+
+def coordinate_descent_step(x, alpha):
+    return coordinate_descent(coupled_quadratic(alpha, xp=__import__("numpy")), x, 1)[-1]

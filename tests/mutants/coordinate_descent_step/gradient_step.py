@@ -1,0 +1,7 @@
+"""A gradient step with ε = 0.1 instead of exact minimization."""
+import numpy as np
+
+
+def coordinate_descent_step(x, alpha):
+    grad = np.array([2 * (x[0] - x[1]) + 2 * alpha * x[0], -2 * (x[0] - x[1]) + 2 * alpha * x[1]])
+    return (x - 0.1 * grad).astype(x.dtype)

@@ -1,0 +1,7 @@
+"""Updates x in place."""
+
+
+def coordinate_descent_step(x, alpha):
+    x[0] = x[1] / (1 + alpha)
+    x[1] = x[0] / (1 + alpha)
+    return x

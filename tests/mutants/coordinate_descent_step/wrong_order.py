@@ -1,0 +1,8 @@
+"""Updates x₂ first, then x₁."""
+import numpy as np
+
+
+def coordinate_descent_step(x, alpha):
+    x2 = x[0] / (1 + alpha)
+    x1 = x2 / (1 + alpha)
+    return np.array([x1, x2], dtype=x.dtype)

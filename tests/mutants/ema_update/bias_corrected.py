@@ -1,0 +1,5 @@
+"""Divides by 1 − α, as if it were Adam's bias correction at t = 1."""
+
+
+def ema_update(prev, theta, alpha):
+    return (alpha * prev + (1 - alpha) * theta) / (1 - alpha)

@@ -1,0 +1,7 @@
+"""Updates prev in place."""
+
+
+def ema_update(prev, theta, alpha):
+    prev *= alpha
+    prev += (1 - alpha) * theta
+    return prev

@@ -1,0 +1,5 @@
+"""The factor 1 − α is missing: a sum, not an average."""
+
+
+def ema_update(prev, theta, alpha):
+    return alpha * prev + theta

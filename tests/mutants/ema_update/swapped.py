@@ -1,0 +1,5 @@
+"""α and 1 − α swapped."""
+
+
+def ema_update(prev, theta, alpha):
+    return (1 - alpha) * prev + alpha * theta

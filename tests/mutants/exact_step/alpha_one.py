@@ -1,0 +1,6 @@
+"""The step size is g'g / g'g = 1: a plain gradient step."""
+
+def exact_step(A, x):
+    g = A @ x
+    alpha = (g @ g) / (g @ g)
+    return x - alpha * g

@@ -1,0 +1,6 @@
+"""alpha = g'g / (2 g'Ag): the 1/2 of f carried into the step."""
+
+def exact_step(A, x):
+    g = A @ x
+    alpha = (g @ g) / (2 * (g @ A @ g))
+    return x - alpha * g

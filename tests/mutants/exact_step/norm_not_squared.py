@@ -1,0 +1,8 @@
+"""The numerator is the norm of g, not its square."""
+
+def exact_step(A, x):
+    import numpy as np
+
+    g = A @ x
+    alpha = np.linalg.norm(g) / (g @ A @ g)
+    return x - alpha * g

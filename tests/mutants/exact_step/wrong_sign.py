@@ -1,0 +1,6 @@
+"""Steps along +g: x + alpha g."""
+
+def exact_step(A, x):
+    g = A @ x
+    alpha = (g @ g) / (g @ A @ g)
+    return x + alpha * g

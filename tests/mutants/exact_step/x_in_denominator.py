@@ -1,0 +1,6 @@
+"""The denominator uses x'Ax instead of g'Ag."""
+
+def exact_step(A, x):
+    g = A @ x
+    alpha = (g @ g) / (x @ A @ x)
+    return x - alpha * g

@@ -1,0 +1,8 @@
+"""Uses √(6/m), the fan-in only."""
+import numpy as np
+
+
+def glorot_uniform(shape, rng):
+    m, n = shape
+    bound = np.sqrt(6 / m)
+    return rng.uniform(-bound, bound, size=(m, n))

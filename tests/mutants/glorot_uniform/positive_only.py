@@ -1,0 +1,7 @@
+"""U(0, b): rng.random() scaled, without shifting to (−b, b)."""
+import numpy as np
+
+
+def glorot_uniform(shape, rng):
+    m, n = shape
+    return np.sqrt(6 / (m + n)) * rng.random((m, n))

@@ -1,0 +1,8 @@
+"""Returns the transposed shape (n, m)."""
+import numpy as np
+
+
+def glorot_uniform(shape, rng):
+    m, n = shape
+    bound = np.sqrt(6 / (m + n))
+    return rng.uniform(-bound, bound, size=(n, m))

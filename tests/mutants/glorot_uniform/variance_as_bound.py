@@ -1,0 +1,8 @@
+"""Uses √(2/(m + n)), the standard deviation of the Glorot weights, as the bound."""
+import numpy as np
+
+
+def glorot_uniform(shape, rng):
+    m, n = shape
+    bound = np.sqrt(2 / (m + n))
+    return rng.uniform(-bound, bound, size=(m, n))

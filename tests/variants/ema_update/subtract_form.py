@@ -1,0 +1,5 @@
+"""θ − α(θ − prev)."""
+
+
+def ema_update(prev, theta, alpha):
+    return theta - alpha * (theta - prev)
