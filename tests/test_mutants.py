@@ -25,6 +25,8 @@ VARIANTS = Path(__file__).parent / "variants"
 
 #: The graded functions of each required solution notebook.
 EXERCISES = {
+    "01-learning-vs-optimization": ("early_stopping_step", "minibatch_gradient"),
+    "02-challenges": ("step_increases_cost", "hessian_eigs", "clip_by_norm"),
     "03-sgd": ("sgd_step", "linear_decay", "minibatches"),
     "04-momentum": ("momentum_step", "nesterov_step"),
     "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),

@@ -1,46 +1,65 @@
-"""The interactive figures of the lectures: one call per notebook cell.
+"""Checks for the graded exercises of the notebooks.
 
->>> from course import widgets
->>> widgets.momentum_explorer(lr=0.1, alpha=0.9)   # a cell's last expression
+Each ``check_<exercise>(fn, seed=0, reveal=True)`` compares the student's
+function with the reference in :mod:`course.optim` on random inputs in float32
+and float64, one step and runs of steps, and returns None or raises a
+:class:`CheckFailed` (an AssertionError) that says what is wrong and which common
+mistake it looks like; IPython shows it without the checker's frames. A function
+that uses the course's reference code fails too. A NotImplementedError of an
+unfinished exercise passes through unchanged.
+``reveal=False`` (hidden tests) keeps inputs and expected values out of the
+messages.
 
-Each function returns an :class:`Explorer`: sliders and buttons above a
-figure that is redrawn when they move (``explorer.controls`` holds them by
-name). Without a widget front end (nbconvert, nbgrader feedback, GitHub) the
-cell shows the figure as a static PNG.
+:func:`assert_own_implementation` fails a function that uses the reference;
+:func:`exercise_demo` keeps demo cells quiet while an exercise is unfinished.
 
-The optimizers run on the default backend (CuPy or NumPy); what is plotted is
-copied to the host and handled with NumPy, so this part is not array-API generic.
-
-L03: :func:`sgd_explorer`, :func:`batch_size_explorer`.
-L04: :func:`momentum_explorer`, :func:`terminal_velocity_explorer`.
-L05: :func:`adaptive_explorer`.
-L06: :func:`zigzag_explorer`, :func:`methods_explorer`, :func:`cg_residual_explorer`, :func:`saddle_explorer`.
-L07: :func:`activations_explorer`, :func:`training_explorer`.
-L08: :func:`initialization_explorer`, :func:`coordinate_descent_explorer`, :func:`averaging_explorer`.
+Not array-API generic, by design: students' exercises take and return NumPy
+arrays, so the checks build NumPy inputs and compare on the host.
 """
 
-from course.widgets.adaptive import adaptive_explorer
-from course.widgets.batchnorm import activations_explorer, training_explorer
-from course.widgets.explorer import Explorer
-from course.widgets.initialization import averaging_explorer, coordinate_descent_explorer, initialization_explorer
-from course.widgets.momentum import momentum_explorer, terminal_velocity_explorer
-from course.widgets.secondorder import cg_residual_explorer, methods_explorer, saddle_explorer, zigzag_explorer
-from course.widgets.sgd import batch_size_explorer, sgd_explorer
+from course.checks.adaptive import check_adagrad_step, check_adam_step, check_rmsprop_step
+from course.checks.batchnorm import check_batchnorm_backward, check_batchnorm_forward, check_batchnorm_inference
+from course.checks.challenges import check_clip_by_norm, check_hessian_eigs, check_step_increases_cost
+from course.checks.demo import exercise_demo
+from course.checks.failure import CheckFailed
+from course.checks.initialization import check_coordinate_descent_step, check_ema_update, check_glorot_uniform
+from course.checks.learning import check_early_stopping_step, check_minibatch_gradient
+from course.checks.momentum import check_momentum_step, check_nesterov_step
+from course.checks.own_work import assert_own_implementation
+from course.checks.sgd import check_linear_decay, check_minibatches, check_sgd_step
+from course.checks.secondorder import (
+    check_bfgs, check_bfgs_inverse_update, check_closed_form, check_conjugate_gradient, check_exact_step,
+    check_exact_step_orthogonal, check_nonlinear_cg,
+)
 
 __all__ = [
-    "Explorer",
-    "activations_explorer",
-    "adaptive_explorer",
-    "averaging_explorer",
-    "batch_size_explorer",
-    "cg_residual_explorer",
-    "coordinate_descent_explorer",
-    "initialization_explorer",
-    "methods_explorer",
-    "momentum_explorer",
-    "saddle_explorer",
-    "sgd_explorer",
-    "terminal_velocity_explorer",
-    "training_explorer",
-    "zigzag_explorer",
+    "CheckFailed",
+    "assert_own_implementation",
+    "check_adagrad_step",
+    "check_adam_step",
+    "check_batchnorm_backward",
+    "check_batchnorm_forward",
+    "check_batchnorm_inference",
+    "check_clip_by_norm",
+    "check_coordinate_descent_step",
+    "check_early_stopping_step",
+    "check_ema_update",
+    "check_glorot_uniform",
+    "check_hessian_eigs",
+    "check_linear_decay",
+    "check_minibatch_gradient",
+    "check_minibatches",
+    "check_momentum_step",
+    "check_nesterov_step",
+    "check_rmsprop_step",
+    "check_sgd_step",
+    "check_step_increases_cost",
+    "check_bfgs",
+    "check_bfgs_inverse_update",
+    "check_closed_form",
+    "check_conjugate_gradient",
+    "check_exact_step",
+    "check_exact_step_orthogonal",
+    "check_nonlinear_cg",
+    "exercise_demo",
 ]

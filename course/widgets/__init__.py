@@ -11,6 +11,8 @@ cell shows the figure as a static PNG.
 The optimizers run on the default backend (CuPy or NumPy); what is plotted is
 copied to the host and handled with NumPy, so this part is not array-API generic.
 
+L01: :func:`gradient_noise_explorer`, :func:`shuffling_explorer`, :func:`early_stopping_explorer`.
+L02: :func:`hessian_explorer`, :func:`eigendecay_explorer`, :func:`clipping_explorer`, :func:`power_explorer`.
 L03: :func:`sgd_explorer`, :func:`batch_size_explorer`.
 L04: :func:`momentum_explorer`, :func:`terminal_velocity_explorer`.
 L05: :func:`adaptive_explorer`.
@@ -21,8 +23,10 @@ L08: :func:`initialization_explorer`, :func:`coordinate_descent_explorer`, :func
 
 from course.widgets.adaptive import adaptive_explorer
 from course.widgets.batchnorm import activations_explorer, training_explorer
+from course.widgets.challenges import clipping_explorer, eigendecay_explorer, hessian_explorer, power_explorer
 from course.widgets.explorer import Explorer
 from course.widgets.initialization import averaging_explorer, coordinate_descent_explorer, initialization_explorer
+from course.widgets.learning import early_stopping_explorer, gradient_noise_explorer, shuffling_explorer
 from course.widgets.momentum import momentum_explorer, terminal_velocity_explorer
 from course.widgets.secondorder import cg_residual_explorer, methods_explorer, saddle_explorer, zigzag_explorer
 from course.widgets.sgd import batch_size_explorer, sgd_explorer
@@ -34,12 +38,19 @@ __all__ = [
     "averaging_explorer",
     "batch_size_explorer",
     "cg_residual_explorer",
+    "clipping_explorer",
     "coordinate_descent_explorer",
+    "early_stopping_explorer",
+    "eigendecay_explorer",
+    "gradient_noise_explorer",
+    "hessian_explorer",
     "initialization_explorer",
     "methods_explorer",
     "momentum_explorer",
+    "power_explorer",
     "saddle_explorer",
     "sgd_explorer",
+    "shuffling_explorer",
     "terminal_velocity_explorer",
     "training_explorer",
     "zigzag_explorer",

@@ -1,0 +1,7 @@
+"""Clips each component to [−max_norm, max_norm]."""
+
+import numpy as np
+
+
+def clip_by_norm(g, max_norm):
+    return np.clip(g, -max_norm, max_norm)

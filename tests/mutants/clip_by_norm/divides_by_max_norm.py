@@ -1,0 +1,9 @@
+"""Divides by max_norm instead of multiplying by max_norm / ‖g‖."""
+
+import numpy as np
+
+
+def clip_by_norm(g, max_norm):
+    if np.linalg.norm(g) > max_norm:
+        return g / max_norm
+    return g

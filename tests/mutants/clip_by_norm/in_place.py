@@ -1,0 +1,10 @@
+"""Rescales g in place."""
+
+import numpy as np
+
+
+def clip_by_norm(g, max_norm):
+    norm = np.linalg.norm(g)
+    if norm > max_norm:
+        g *= max_norm / norm
+    return g

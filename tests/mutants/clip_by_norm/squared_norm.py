@@ -1,0 +1,10 @@
+"""Divides by the squared norm."""
+
+import numpy as np
+
+
+def clip_by_norm(g, max_norm):
+    norm2 = np.sum(g**2)
+    if np.sqrt(norm2) > max_norm:
+        return g * max_norm / norm2
+    return g

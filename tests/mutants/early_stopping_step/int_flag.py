@@ -1,0 +1,8 @@
+"""Returns stop as 0 or 1 instead of a bool."""
+
+import numpy as np
+
+
+def early_stopping_step(val_losses, patience):
+    best = int(np.argmin(val_losses))
+    return int(len(val_losses) - 1 - best >= patience), best

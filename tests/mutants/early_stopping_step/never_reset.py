@@ -1,0 +1,11 @@
+"""Counts every evaluation without improvement, never resetting the count at a new best."""
+
+
+def early_stopping_step(val_losses, patience):
+    best, misses = 0, 0
+    for step in range(1, len(val_losses)):
+        if val_losses[step] < val_losses[best]:
+            best = step
+        else:
+            misses += 1
+    return misses >= patience, best

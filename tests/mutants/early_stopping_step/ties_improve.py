@@ -1,0 +1,9 @@
+"""A loss equal to the best counts as an improvement (<=)."""
+
+
+def early_stopping_step(val_losses, patience):
+    best = 0
+    for step, loss in enumerate(val_losses):
+        if loss <= val_losses[best]:
+            best = step
+    return len(val_losses) - 1 - best >= patience, best

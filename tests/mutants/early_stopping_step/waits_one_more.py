@@ -1,0 +1,8 @@
+"""Off by one: waits patience + 1 evaluations without improvement."""
+
+import numpy as np
+
+
+def early_stopping_step(val_losses, patience):
+    best = int(np.argmin(val_losses))
+    return len(val_losses) - 1 - best > patience, best

@@ -1,0 +1,8 @@
+"""Uses the gradient for labels ±1, −y σ(−y z) x, with labels 0/1."""
+
+import numpy as np
+
+
+def minibatch_gradient(X, y, theta, idx):
+    Xb, yb = X[idx], y[idx]
+    return (-yb / (1 + np.exp(yb * (Xb @ theta)))) @ Xb / len(idx)

@@ -1,0 +1,9 @@
+"""Turns the labels into ±1 and uses them in the formula for labels 0/1."""
+
+import numpy as np
+
+
+def minibatch_gradient(X, y, theta, idx):
+    Xb = X[idx]
+    signs = 2 * y[idx] - 1
+    return (1 / (1 + np.exp(-(Xb @ theta))) - signs) @ Xb / len(idx)

@@ -1,0 +1,5 @@
+"""ε instead of ε² in the second-order term."""
+
+
+def step_increases_cost(g, H, eps):
+    return 0.5 * eps * (g @ H @ g) > eps * (g @ g)

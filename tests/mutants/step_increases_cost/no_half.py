@@ -1,0 +1,5 @@
+"""Forgets the ½ of the second-order term."""
+
+
+def step_increases_cost(g, H, eps):
+    return eps**2 * (g @ H @ g) > eps * (g @ g)

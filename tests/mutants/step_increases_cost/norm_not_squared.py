@@ -1,0 +1,7 @@
+"""‖g‖ instead of gᵀg in the first-order term."""
+
+import numpy as np
+
+
+def step_increases_cost(g, H, eps):
+    return 0.5 * eps**2 * (g @ H @ g) > eps * np.linalg.norm(g)

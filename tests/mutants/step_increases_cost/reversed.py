@@ -1,0 +1,5 @@
+"""The inequality is reversed."""
+
+
+def step_increases_cost(g, H, eps):
+    return 0.5 * eps**2 * (g @ H @ g) < eps * (g @ g)

@@ -1,0 +1,10 @@
+"""np.linalg.eig, sorted by hand; eigenvectors of the opposite sign."""
+
+import numpy as np
+
+
+def hessian_eigs(w1, w2):
+    H = np.array([[2 * w2**2, 4 * w1 * w2 - 2], [4 * w1 * w2 - 2, 2 * w1**2]])
+    lam, U = np.linalg.eig(H)
+    order = np.argsort(lam)
+    return lam[order].real, -U[:, order].real
