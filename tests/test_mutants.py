@@ -3,9 +3,12 @@
 For every exercise of the solution notebooks, an implementation replaces the
 exercise cell and runs with the notebook's own "setup" cell and graded test
 cells (grade_id starting with ``test_<function>``), in-process: each wrong
-implementation in tests/mutants/<function>/ must fail at least one test cell;
-each right one in tests/variants/<function>/ (an equivalent form a student may
-write), and the unmodified solution cell, must pass all of them.
+implementation in tests/mutants/<function>/ must fail at least one test cell,
+and the visible one (grade_id ``test_<function>``) with a message that names
+its mistake: the phrase of the mutant's ``# diagnosis: <phrase>`` line (``none``
+where the checks have no diagnosis of it yet); each right one in
+tests/variants/<function>/ (an equivalent form a student may write), and the
+unmodified solution cell, must pass all of them.
 """
 
 from __future__ import annotations
@@ -105,6 +108,21 @@ def mutants(function: str) -> list[Path]:
     return sorted((MUTANTS / function).glob("*.py"))
 
 
+#: A mutant's marker line: ``# diagnosis: <phrase>``, the phrase being a case-sensitive
+#: part of the message of the visible test cell that names the mistake, or ``none``.
+DIAGNOSIS = re.compile(r"^# diagnosis: (.*)$", re.M)
+#: The marker is among a mutant's first lines (after its one-line docstring).
+MARKER_LINES = 5
+
+
+def diagnosis(mutant: Path) -> str | None:
+    """The phrase the visible test cell's message must contain for ``mutant``; None for ``none``."""
+    found = DIAGNOSIS.findall(mutant.read_text())
+    assert len(found) == 1, f"{mutant.relative_to(REPO)} needs one '# diagnosis: <phrase>' line, has {len(found)}"
+    phrase = found[0].strip()
+    return None if phrase == "none" else phrase
+
+
 def variants(function: str) -> list[Path]:
     return sorted((VARIANTS / function).glob("*.py"))
 
@@ -141,10 +159,37 @@ def test_unfinished_exercise_raises_not_implemented_in_every_test_cell(lecture, 
 
 @pytest.mark.parametrize("lecture, function, mutant", CASES)
 def test_mutant_fails_a_test_cell(lecture, function, mutant):
+    """Some graded cell fails the mutant, and the visible one names its mistake."""
     failures = failing_test_cells(lecture, function, mutant.read_text())
-    assert failures, (
-        f"no graded test cell of {lecture} catches {mutant.relative_to(REPO)} "
-        f"({mutant.read_text().splitlines()[0]})"
+    what = f"{mutant.relative_to(REPO)} ({mutant.read_text().splitlines()[0]})"
+    assert failures, f"no graded test cell of {lecture} catches {what}"
+    phrase = diagnosis(mutant)
+    if phrase is None:
+        return
+    visible = f"test_{function}"
+    assert visible in dict(graded_cells(notebook(lecture), function)), \
+        f"{lecture} has no visible graded test cell {visible}"
+    assert visible in failures, f"the visible test cell {visible} of {lecture} passes {what}"
+    assert phrase in failures[visible], (
+        f"the visible test cell {visible} of {lecture} fails {what} without naming the mistake: "
+        f"its message lacks {phrase!r}:\n{failures[visible]}"
+    )
+
+
+def test_every_mutant_has_a_diagnosis_marker():
+    """One '# diagnosis:' line among each mutant's first lines, with a phrase or 'none'."""
+    def marked(mutant: Path) -> bool:
+        text = mutant.read_text()
+        found = DIAGNOSIS.findall(text)
+        head = "\n".join(text.splitlines()[:MARKER_LINES])
+        return len(found) == 1 and bool(found[0].strip()) and bool(DIAGNOSIS.search(head))
+
+    files = sorted(MUTANTS.glob("*/*.py"))
+    assert files
+    unmarked = [str(p.relative_to(REPO)) for p in files if not marked(p)]
+    assert not unmarked, (
+        f"each mutant needs one '# diagnosis: <phrase>' line (or '# diagnosis: none') "
+        f"among its first {MARKER_LINES} lines: {unmarked}"
     )
 
 

@@ -1,4 +1,5 @@
 """Accumulates r in place."""
+# diagnosis: modified its argument `r` in place
 
 import numpy as np
 

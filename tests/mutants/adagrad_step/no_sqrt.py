@@ -1,4 +1,5 @@
 """Forgot the square root."""
+# diagnosis: the square root is missing
 
 
 def adagrad_step(theta, r, g, lr, delta=1e-7):

@@ -1,4 +1,5 @@
 """r is not accumulated: uses only the current g*g."""
+# diagnosis: r is not accumulated
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """r is updated after the step (the step uses the old r)."""
+# diagnosis: r is updated after the step
 
 import numpy as np
 

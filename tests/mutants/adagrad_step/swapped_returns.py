@@ -1,4 +1,5 @@
 """Returns (r, theta) instead of (theta, r)."""
+# diagnosis: the returned values are in the wrong order
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """delta inside the square root."""
+# diagnosis: δ is inside the square root
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Updates the moments in place."""
+# diagnosis: modified its argument `s` in place
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Returns (theta, r, s) instead of (theta, s, r)."""
+# diagnosis: the returned values are in the wrong order
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Squared gradient in s and raw gradient in r."""
+# diagnosis: the moments are swapped
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Adam without bias correction."""
+# diagnosis: without bias correction
 
 import numpy as np
 

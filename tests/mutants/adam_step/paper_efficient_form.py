@@ -1,4 +1,5 @@
 """The Adam paper's "efficient" form: bias correction folded into the step size, so δ is added to √r, not √r̂."""
+# diagnosis: the Adam paper's "efficient" form
 
 import numpy as np
 

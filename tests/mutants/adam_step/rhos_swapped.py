@@ -1,4 +1,5 @@
 """rho1 and rho2 swapped."""
+# diagnosis: ρ₁ and ρ₂ are swapped
 
 import numpy as np
 

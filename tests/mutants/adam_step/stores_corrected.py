@@ -1,4 +1,5 @@
 """Stores the bias-corrected moments as the state."""
+# diagnosis: the bias-corrected ŝ and r̂ are stored as the state
 
 import numpy as np
 

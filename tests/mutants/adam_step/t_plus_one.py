@@ -1,4 +1,5 @@
 """Increments t as in the book's pseudocode, so the correction uses t + 1."""
+# diagnosis: the bias correction uses t + 1
 
 import numpy as np
 

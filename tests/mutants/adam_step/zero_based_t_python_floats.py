@@ -1,4 +1,5 @@
 """Bias correction with t - 1 folded into the step size (ZeroDivisionError at t = 1)."""
+# diagnosis: the bias correction uses t − 1 (a 0-based t)
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Averages dγ and dβ over the batch instead of summing them."""
+# diagnosis: dγ and dβ are averaged over the batch
 
 
 def batchnorm_backward(dout, cache):

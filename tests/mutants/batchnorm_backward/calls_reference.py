@@ -1,4 +1,5 @@
 """Calls the course's reference implementation."""
+# diagnosis: calls course.batchnorm.batchnorm_backward
 
 
 def batchnorm_backward(dout, cache):

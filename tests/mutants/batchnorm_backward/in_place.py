@@ -1,4 +1,5 @@
 """Centres dout in place."""
+# diagnosis: modified its argument `dout` in place
 
 
 def batchnorm_backward(dout, cache):

@@ -1,4 +1,5 @@
 """Leaves out the path through μ: no −mean(dout) term in dx."""
+# diagnosis: the mean's contribution to dx is missing
 
 
 def batchnorm_backward(dout, cache):

@@ -1,4 +1,5 @@
 """Returns dγ and dβ per example, not summed over the batch."""
+# diagnosis: dγ and dβ are not summed over the batch
 
 
 def batchnorm_backward(dout, cache):

@@ -1,4 +1,5 @@
 """Calls the course's reference implementation."""
+# diagnosis: calls course.batchnorm.batchnorm_forward
 
 
 def batchnorm_forward(x, gamma, beta, eps=1e-5):

@@ -1,4 +1,5 @@
 """Normalizes each row over its features (axis=1, keepdims), layer-norm style."""
+# diagnosis: x is normalized over the features instead of the batch
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Centres x in place (x -= μ)."""
+# diagnosis: modified its argument `x` in place
 
 import numpy as np
 

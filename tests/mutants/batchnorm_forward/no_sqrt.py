@@ -1,4 +1,5 @@
 """Divides by the variance σ² + δ instead of σ."""
+# diagnosis: the square root is missing
 
 
 def batchnorm_forward(x, gamma, beta, eps=1e-5):

@@ -1,4 +1,5 @@
 """Takes σ = x.std() and then √(σ + δ): the root twice."""
+# diagnosis: the root was taken twice
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Normalizes with the unbiased variance (ddof=1)."""
+# diagnosis: the unbiased variance is used in training
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Normalizes with the batch's statistics, as in training."""
+# diagnosis: batch statistics are used at inference
 
 import numpy as np
 

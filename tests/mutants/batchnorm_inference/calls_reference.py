@@ -1,4 +1,5 @@
 """Calls the course's reference implementation."""
+# diagnosis: calls course.batchnorm.batchnorm_inference
 
 
 def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):

@@ -1,4 +1,5 @@
 """Puts δ outside the square root."""
+# diagnosis: δ (eps) is outside the square root
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Scales by β and shifts by γ."""
+# diagnosis: γ and β are swapped
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Divides by σ̄² + δ."""
+# diagnosis: the square root is missing
 
 
 def batchnorm_inference(x, gamma, beta, running_mean, running_var, eps=1e-5):

@@ -1,4 +1,5 @@
 """Takes the running σ̄ = √running_var and puts it under the root again."""
+# diagnosis: the root was taken twice
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Applies the unbiased factor m/(m − 1) to the running variance at inference."""
+# diagnosis: the unbiased factor m/(m − 1) is applied at inference
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Updates H with the formula for B."""
+# diagnosis: is applied to H
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Calls the course's reference implementation."""
+# diagnosis: calls course.secondorder.quasinewton.bfgs
 
 def bfgs(f, grad, x0, tol=1e-6, maxiter=2000):
     from course.secondorder import bfgs as reference

@@ -1,4 +1,5 @@
 """Solves H d = -g, treating H as the Hessian rather than its inverse."""
+# diagnosis: H is used as the Hessian
 
 import numpy as np
 

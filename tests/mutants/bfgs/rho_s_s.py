@@ -1,4 +1,5 @@
 """rho = 1/(s's)."""
+# diagnosis: ρ = 1/(sᵀs) in the update
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Uses the direction d as s instead of the step alpha d."""
+# diagnosis: s is the direction d
 
 import numpy as np
 

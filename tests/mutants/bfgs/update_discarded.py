@@ -1,4 +1,5 @@
 """Computes the update but never stores it in H."""
+# diagnosis: H is never updated
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """y = g_old - g_new, so y's < 0 and H is never updated."""
+# diagnosis: take y = g_{k+1} − g_k: with the other sign yᵀs < 0
 
 import numpy as np
 

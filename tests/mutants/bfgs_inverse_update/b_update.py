@@ -1,4 +1,5 @@
 """Applies the update of B (the Hessian approximation) to its inverse H."""
+# diagnosis: the update of B (the Hessian approximation), B + yyᵀ/yᵀs − BssᵀB/sᵀBs, is applied to its inverse H
 
 import numpy as np
 

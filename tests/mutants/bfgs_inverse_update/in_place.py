@@ -1,4 +1,5 @@
 """Updates H in place (H += ...)."""
+# diagnosis: modified its argument `H` in place
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Forgets the + rho s s' term."""
+# diagnosis: the term + ρ s sᵀ is missing
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Updates even when y's <= 0."""
+# diagnosis: no curvature check
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """rho = 1/(s's) instead of 1/(y's)."""
+# diagnosis: ρ = 1/(sᵀs)
 
 import numpy as np
 

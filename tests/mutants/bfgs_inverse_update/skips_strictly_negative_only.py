@@ -1,4 +1,5 @@
 """Skips the update only when y's < 0, dividing by zero when y's = 0."""
+# diagnosis: when yᵀs = 0 exactly
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """(I - rho y s') H (I - rho s y'): the outer products transposed."""
+# diagnosis: the outer products are transposed
 
 import numpy as np
 

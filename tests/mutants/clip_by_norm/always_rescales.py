@@ -1,4 +1,5 @@
 """Rescales to the norm max_norm even when g is shorter."""
+# diagnosis: g is rescaled to the norm max_norm even when ‖g‖ < max_norm
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Clips each component to [−max_norm, max_norm]."""
+# diagnosis: each component is clipped to [−max_norm, max_norm]
 
 import numpy as np
 

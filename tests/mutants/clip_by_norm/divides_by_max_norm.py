@@ -1,4 +1,5 @@
 """Divides by max_norm instead of multiplying by max_norm / ‖g‖."""
+# diagnosis: g is divided by max_norm
 
 import numpy as np
 

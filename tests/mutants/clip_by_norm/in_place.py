@@ -1,4 +1,5 @@
 """Rescales g in place."""
+# diagnosis: modified its argument `g` in place
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Clips each row of a matrix on its own."""
+# diagnosis: each row is clipped on its own
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Divides by the squared norm."""
+# diagnosis: the norm is squared
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Calls the course's reference implementation."""
+# diagnosis: calls course.secondorder.newton.steepest_descent_exact
 
 import numpy as np
 

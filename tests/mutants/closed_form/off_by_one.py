@@ -1,4 +1,5 @@
 """Starts counting at k = 1 for (b, 1)."""
+# diagnosis: an off-by-one in k
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Uses rho^(2k), the rate of f, for the iterates."""
+# diagnosis: ρ²ᵏ is the rate of f
 
 import numpy as np
 

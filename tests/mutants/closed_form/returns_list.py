@@ -1,4 +1,5 @@
 """Returns a list instead of a NumPy array."""
+# diagnosis: must return the new iterate as one array, not a list
 
 def closed_form(b, k):
     rho = (b - 1) / (b + 1)

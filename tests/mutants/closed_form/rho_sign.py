@@ -1,4 +1,5 @@
 """rho = (1 - b)/(1 + b), positive: the wrong sign."""
+# diagnosis: ρ has the wrong sign
 
 import numpy as np
 

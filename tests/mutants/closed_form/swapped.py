@@ -1,4 +1,5 @@
 """Returns [y_k, x_k]."""
+# diagnosis: the coordinates are swapped
 
 import numpy as np
 

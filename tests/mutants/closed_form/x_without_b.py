@@ -1,4 +1,5 @@
 """x_k = rho^k, without the factor b."""
+# diagnosis: x_k misses the factor b
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """y_k = rho^k: the alternating sign is lost."""
+# diagnosis: the sign of y alternates
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Stops when ||r|| <= tol, not tol ||b||."""
+# diagnosis: the stopping test is absolute
 
 import numpy as np
 

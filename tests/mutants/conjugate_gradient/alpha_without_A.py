@@ -1,4 +1,5 @@
 """alpha = r'r / d'd: the A is missing."""
+# diagnosis: α misses A
 
 import numpy as np
 

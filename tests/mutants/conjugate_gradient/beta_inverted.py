@@ -1,4 +1,5 @@
 """beta = r_old'r_old / r_new'r_new, upside down."""
+# diagnosis: β is inverted
 
 import numpy as np
 

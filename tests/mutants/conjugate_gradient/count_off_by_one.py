@@ -1,4 +1,5 @@
 """Counts one iteration too many."""
+# diagnosis: n_iter counts one iteration too many
 
 import numpy as np
 

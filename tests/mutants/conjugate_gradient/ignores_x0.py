@@ -1,4 +1,5 @@
 """Ignores x0: always starts from zero."""
+# diagnosis: x0 is ignored
 
 import numpy as np
 

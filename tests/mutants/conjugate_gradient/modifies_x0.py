@@ -1,4 +1,5 @@
 """Updates the caller's x0 in place (x = x0, then x += ...)."""
+# diagnosis: modified its argument `x0` in place
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Starts with r = b even when x0 is given."""
+# diagnosis: r₀ = b ignores x0
 
 import numpy as np
 

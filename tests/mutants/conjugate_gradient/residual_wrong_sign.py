@@ -1,4 +1,5 @@
 """The residual is updated with the wrong sign: r + alpha A d."""
+# diagnosis: the residual is recomputed with the wrong sign
 
 import numpy as np
 

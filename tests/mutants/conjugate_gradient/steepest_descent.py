@@ -1,4 +1,5 @@
 """d = r: the direction is never updated with beta."""
+# diagnosis: the direction is never updated with β
 
 import numpy as np
 

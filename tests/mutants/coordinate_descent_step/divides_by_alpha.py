@@ -1,4 +1,5 @@
 """x₁ ← x₂/α instead of x₂/(1 + α)."""
+# diagnosis: It looks like x₁ ← x₂/α
 import numpy as np
 
 

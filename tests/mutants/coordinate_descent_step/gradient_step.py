@@ -1,4 +1,5 @@
 """A gradient step with ε = 0.1 instead of exact minimization."""
+# diagnosis: it takes a gradient step
 import numpy as np
 
 

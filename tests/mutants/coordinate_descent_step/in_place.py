@@ -1,4 +1,5 @@
 """Updates x in place."""
+# diagnosis: modified its argument `x` in place
 
 
 def coordinate_descent_step(x, alpha):

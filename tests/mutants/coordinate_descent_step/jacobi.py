@@ -1,4 +1,5 @@
 """Jacobi: both coordinates from the old x."""
+# diagnosis: a Jacobi sweep
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """α is missing: x₁ ← x₂, x₂ ← x₁."""
+# diagnosis: α is missing
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Drops the 2 of d(x₁ − x₂)²/dx₁: x₁ ← x₂/(1 + 2α)."""
+# diagnosis: It looks like x₁ ← x₂/(1 + 2α)
 import numpy as np
 
 

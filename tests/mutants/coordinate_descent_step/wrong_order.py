@@ -1,4 +1,5 @@
 """Updates x₂ first, then x₁."""
+# diagnosis: the coordinates are updated in the wrong order
 import numpy as np
 
 

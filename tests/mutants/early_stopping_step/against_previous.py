@@ -1,4 +1,5 @@
 """Compares each loss with the previous one instead of the best so far."""
+# diagnosis: compared with the previous one rather than with the best so far
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Calls the course's reference implementation."""
+# diagnosis: calls course.challenges.early_stopping_step
 
 
 def early_stopping_step(val_losses, patience):

@@ -1,4 +1,5 @@
 """Returns stop as 0 or 1 instead of a bool."""
+# diagnosis: must return stop as a bool (True or False), got int
 
 import numpy as np
 

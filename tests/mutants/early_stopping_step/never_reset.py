@@ -1,4 +1,5 @@
 """Counts every evaluation without improvement, never resetting the count at a new best."""
+# diagnosis: is not reset when the loss improves
 
 
 def early_stopping_step(val_losses, patience):

@@ -1,4 +1,5 @@
 """Off by one: counts the best evaluation too, so it stops one evaluation early."""
+# diagnosis: an off-by-one in the patience
 
 import numpy as np
 

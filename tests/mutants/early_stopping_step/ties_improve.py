@@ -1,4 +1,5 @@
 """A loss equal to the best counts as an improvement (<=)."""
+# diagnosis: a loss equal to the best counts as an improvement
 
 
 def early_stopping_step(val_losses, patience):

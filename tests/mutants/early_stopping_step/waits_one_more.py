@@ -1,4 +1,5 @@
 """Off by one: waits patience + 1 evaluations without improvement."""
+# diagnosis: an off-by-one in the patience
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Divides by 1 − α, as if it were Adam's bias correction at t = 1."""
+# diagnosis: it divides by 1 − α, a bias correction
 
 
 def ema_update(prev, theta, alpha):

@@ -1,4 +1,5 @@
 """Updates prev in place."""
+# diagnosis: modified its argument `prev` in place
 
 
 def ema_update(prev, theta, alpha):

@@ -1,4 +1,5 @@
 """The factor 1 − α is missing: a sum, not an average."""
+# diagnosis: the factor 1 − α is missing
 
 
 def ema_update(prev, theta, alpha):

@@ -1,4 +1,5 @@
 """The mean of the old average and θ, ignoring α."""
+# diagnosis: α is ignored
 
 
 def ema_update(prev, theta, alpha):

@@ -1,4 +1,5 @@
 """Computes the average but returns the old one."""
+# diagnosis: it returns the old average
 
 
 def ema_update(prev, theta, alpha):

@@ -1,4 +1,5 @@
 """α and 1 − α swapped."""
+# diagnosis: α and 1 − α are swapped
 
 
 def ema_update(prev, theta, alpha):

@@ -1,4 +1,5 @@
 """The step size is g'g / g'g = 1: a plain gradient step."""
+# diagnosis: the step uses gᵀg / gᵀg = 1
 
 def exact_step(A, x):
     g = A @ x

@@ -1,4 +1,5 @@
 """alpha = g'g / (2 g'Ag): the 1/2 of f carried into the step."""
+# diagnosis: α* has a factor ½ too many
 
 def exact_step(A, x):
     g = A @ x

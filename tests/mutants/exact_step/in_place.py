@@ -1,4 +1,5 @@
 """Updates x in place (x -= ...), changing the caller's array."""
+# diagnosis: modified its argument `x` in place
 
 def exact_step(A, x):
     g = A @ x

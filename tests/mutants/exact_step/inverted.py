@@ -1,4 +1,5 @@
 """alpha = g'Ag / g'g, upside down."""
+# diagnosis: α* is inverted
 
 def exact_step(A, x):
     g = A @ x

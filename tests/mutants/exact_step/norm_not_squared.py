@@ -1,4 +1,5 @@
 """The numerator is the norm of g, not its square."""
+# diagnosis: the numerator of α* is ‖g‖
 
 def exact_step(A, x):
     import numpy as np

@@ -1,4 +1,5 @@
 """Steps along +g: x + alpha g."""
+# diagnosis: α* has the wrong sign
 
 def exact_step(A, x):
     g = A @ x

@@ -1,4 +1,5 @@
 """The denominator uses x'Ax instead of g'Ag."""
+# diagnosis: the denominator of α* uses x
 
 def exact_step(A, x):
     g = A @ x

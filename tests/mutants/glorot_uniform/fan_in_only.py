@@ -1,4 +1,5 @@
 """Uses √(6/m), the fan-in only."""
+# diagnosis: it uses √(6/m), the fan-in only
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Makes a generator of its own with a fixed seed instead of using rng."""
+# diagnosis: as if it made a generator of its own
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Uses np.random's global functions instead of the provided rng."""
+# diagnosis: it uses np.random instead of the provided rng
 import numpy as np
 
 

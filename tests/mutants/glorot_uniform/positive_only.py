@@ -1,4 +1,5 @@
 """U(0, b): rng.random() scaled, without shifting to (−b, b)."""
+# diagnosis: returns no negative weights
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Returns the transposed shape (n, m)."""
+# diagnosis: the shape is transposed
 import numpy as np
 
 

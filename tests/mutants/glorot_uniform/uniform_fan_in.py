@@ -1,4 +1,5 @@
 """U(−1/√m, 1/√m), the fan-in initialization, instead of Glorot's."""
+# diagnosis: it draws from U(−1/√m, 1/√m), the fan-in initialization
 import numpy as np
 
 

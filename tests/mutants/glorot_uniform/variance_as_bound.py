@@ -1,4 +1,5 @@
 """Uses √(2/(m + n)), the standard deviation of the Glorot weights, as the bound."""
+# diagnosis: it uses the variance 2/(m + n) as the square of the bound
 import numpy as np
 
 

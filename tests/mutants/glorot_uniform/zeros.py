@@ -1,4 +1,5 @@
 """All weights zero: does not break the symmetry."""
+# diagnosis: returns equal weights
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Calls the course's reference implementation."""
+# diagnosis: calls course.challenges.hessian_eigs
 
 
 def hessian_eigs(w1, w2):

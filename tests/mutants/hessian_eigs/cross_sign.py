@@ -1,4 +1,5 @@
 """The cross term with the wrong sign."""
+# diagnosis: the cross term has the wrong sign
 
 import numpy as np
 

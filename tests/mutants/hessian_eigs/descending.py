@@ -1,4 +1,5 @@
 """The eigenvalues in descending order."""
+# diagnosis: the eigenvalues are in descending order
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """The diagonal entries swapped."""
+# diagnosis: the diagonal is swapped
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Returns the eigenvalues only."""
+# diagnosis: must return a tuple (lam, U), got a single ndarray
 
 import numpy as np
 

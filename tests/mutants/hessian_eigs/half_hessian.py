@@ -1,4 +1,5 @@
 """The Hessian of ½(1 − w₁w₂)²."""
+# diagnosis: the Hessian is half the right one
 
 import numpy as np
 

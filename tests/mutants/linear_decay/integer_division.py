@@ -1,4 +1,5 @@
 """alpha computed with integer division k // tau."""
+# diagnosis: computed with integer division
 
 
 def linear_decay(k, eps0, eps_tau, tau):

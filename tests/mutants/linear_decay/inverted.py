@@ -1,4 +1,5 @@
 """The schedule is inverted: it increases from eps_tau to eps0."""
+# diagnosis: the schedule is inverted
 
 
 def linear_decay(k, eps0, eps_tau, tau):

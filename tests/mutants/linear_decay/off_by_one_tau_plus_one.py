@@ -1,4 +1,5 @@
 """Off-by-one: alpha = k / (tau + 1)."""
+# diagnosis: an off-by-one in α
 
 
 def linear_decay(k, eps0, eps_tau, tau):

@@ -1,4 +1,5 @@
 """Uses all rows instead of the minibatch's."""
+# diagnosis: uses all N rows instead of the minibatch's rows
 
 import numpy as np
 

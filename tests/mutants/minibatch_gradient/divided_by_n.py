@@ -1,4 +1,5 @@
 """Divides the sum by N, the number of all examples, instead of by m."""
+# diagnosis: the sum is divided by N
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Builds the result in float64, so float32 inputs come back as float64."""
+# diagnosis: returned g as float64 for float32 inputs
 
 import numpy as np
 

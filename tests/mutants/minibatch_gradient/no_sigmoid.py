@@ -1,4 +1,5 @@
 """Forgets the sigmoid: the gradient of the squared error of a linear model."""
+# diagnosis: the sigmoid is missing
 
 
 def minibatch_gradient(X, y, theta, idx):

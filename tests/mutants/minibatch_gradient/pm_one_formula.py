@@ -1,4 +1,5 @@
 """Uses the gradient for labels ±1, −y σ(−y z) x, with labels 0/1."""
+# diagnosis: the formula for labels ±1, −y σ(−y z) x, is used with labels 0/1
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Turns the labels into ±1 and uses them in the formula for labels 0/1."""
+# diagnosis: the labels were turned into ±1
 
 import numpy as np
 

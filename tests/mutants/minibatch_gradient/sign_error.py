@@ -1,4 +1,5 @@
 """(y − σ(z)) x: the gradient of the log-likelihood, not of the loss."""
+# diagnosis: the sign is wrong
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Sums the per-example gradients instead of averaging them."""
+# diagnosis: are summed, not averaged
 
 import numpy as np
 

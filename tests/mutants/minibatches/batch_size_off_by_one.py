@@ -1,4 +1,5 @@
 """Batches of batch_size - 1 indices (slice off by one)."""
+# diagnosis: has the wrong batch size: every batch must hold batch_size indices
 
 
 def minibatches(n, batch_size, rng):

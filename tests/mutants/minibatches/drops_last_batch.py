@@ -1,4 +1,5 @@
 """Drops the last partial batch."""
+# diagnosis: drops the last partial batch
 
 
 def minibatches(n, batch_size, rng):

@@ -1,4 +1,5 @@
 """Ignores rng and shuffles with NumPy's global random state."""
+# diagnosis: ignores rng: two generators with the same seed gave different batches
 
 import numpy as np
 

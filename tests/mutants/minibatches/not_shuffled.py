@@ -1,4 +1,5 @@
 """Not shuffled: batches in sorted order."""
+# diagnosis: is not shuffled
 
 import numpy as np
 

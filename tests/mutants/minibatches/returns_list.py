@@ -1,4 +1,5 @@
 """Collects the batches in a list and returns it instead of yielding them."""
+# diagnosis: returned a list; it must be a generator
 
 
 def minibatches(n, batch_size, rng):

@@ -1,4 +1,5 @@
 """Shuffles only the order of the batches, not the indices."""
+# diagnosis: shuffles only the order of the batches
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Samples with replacement: indices repeat within an epoch."""
+# diagnosis: samples with replacement
 
 
 def minibatches(n, batch_size, rng):

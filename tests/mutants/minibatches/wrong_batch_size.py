@@ -1,4 +1,5 @@
 """Makes batch_size batches instead of batches of batch_size indices."""
+# diagnosis: makes batch_size batches instead of batches of batch_size indices
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Updates v and theta in place."""
+# diagnosis: modified its argument `theta` in place
 
 
 def momentum_step(theta, v, g, lr, alpha):

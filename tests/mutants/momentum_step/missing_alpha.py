@@ -1,4 +1,5 @@
 """alpha is missing: v <- v - lr g."""
+# diagnosis: α is missing
 
 
 def momentum_step(theta, v, g, lr, alpha):

@@ -1,4 +1,5 @@
 """theta is updated with the old velocity."""
+# diagnosis: θ is updated with the old velocity
 
 
 def momentum_step(theta, v, g, lr, alpha):

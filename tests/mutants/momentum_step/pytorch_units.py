@@ -1,4 +1,5 @@
 """PyTorch's velocity units: v <- alpha v + g; theta <- theta - lr v."""
+# diagnosis: the velocity has PyTorch's units
 
 
 def momentum_step(theta, v, g, lr, alpha):

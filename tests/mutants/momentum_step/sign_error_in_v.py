@@ -1,4 +1,5 @@
 """Sign error in the velocity: v <- alpha v + lr g."""
+# diagnosis: the sign of the gradient term in v is wrong
 
 
 def momentum_step(theta, v, g, lr, alpha):

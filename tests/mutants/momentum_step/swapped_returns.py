@@ -1,4 +1,5 @@
 """Returns (v, theta) instead of (theta, v)."""
+# diagnosis: the returned values are in the wrong order
 
 
 def momentum_step(theta, v, g, lr, alpha):

@@ -1,4 +1,5 @@
 """Right values, but grad_fn is evaluated twice (once for v, once for theta): twice the cost."""
+# diagnosis: called grad_fn 2 times
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

@@ -1,4 +1,5 @@
 """The gradient is taken at theta, not at the look-ahead point."""
+# diagnosis: the gradient is taken at θ rather than the look-ahead point
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

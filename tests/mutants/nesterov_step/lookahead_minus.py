@@ -1,4 +1,5 @@
 """Look-ahead point theta - alpha v."""
+# diagnosis: the look-ahead point uses −αv
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

@@ -1,4 +1,5 @@
 """Look-ahead point theta + v (alpha missing)."""
+# diagnosis: the look-ahead point misses α
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

@@ -1,4 +1,5 @@
 """theta is updated with the old velocity."""
+# diagnosis: θ is updated with the old velocity
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

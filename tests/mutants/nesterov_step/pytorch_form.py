@@ -1,4 +1,5 @@
 """PyTorch-style Nesterov: gradient at theta, theta <- theta + alpha v_new - lr g."""
+# diagnosis: PyTorch's form of Nesterov momentum, which tracks the look-ahead point
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

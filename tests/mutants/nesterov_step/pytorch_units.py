@@ -1,4 +1,5 @@
 """torch.optim.SGD(nesterov=True): buffer v <- alpha v + g with g at theta, theta <- theta - lr (g + alpha v)."""
+# diagnosis: PyTorch's form of Nesterov momentum in PyTorch's units
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

@@ -1,4 +1,5 @@
 """Uses its own backtracking line search instead of the provided strong_wolfe."""
+# diagnosis: never called the provided strong_wolfe
 
 import numpy as np
 

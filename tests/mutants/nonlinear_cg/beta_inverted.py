@@ -1,4 +1,5 @@
 """beta = g'g / (g_new - g)'g_new, upside down."""
+# diagnosis: β is inverted
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Divides by the new g_new'g_new instead of the old g'g."""
+# diagnosis: β is divided by the new g_tᵀg_t
 
 import numpy as np
 

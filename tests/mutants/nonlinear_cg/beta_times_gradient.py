@@ -1,4 +1,5 @@
 """beta multiplies the previous gradient instead of the previous direction."""
+# diagnosis: β multiplies the previous gradient
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Calls the course's reference implementation."""
+# diagnosis: calls course.secondorder.cg.nonlinear_cg
 
 def nonlinear_cg(f, grad, x0, tol=1e-6, maxiter=2000):
     from course.secondorder import nonlinear_cg as reference

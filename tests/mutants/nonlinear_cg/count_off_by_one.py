@@ -1,4 +1,5 @@
 """Counts one iteration too many."""
+# diagnosis: returns a wrong n_iter
 
 import numpy as np
 

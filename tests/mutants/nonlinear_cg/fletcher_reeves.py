@@ -1,4 +1,5 @@
 """Fletcher-Reeves: beta = g_new'g_new / g'g."""
+# diagnosis: Fletcher–Reeves instead of Polak–Ribière
 
 import numpy as np
 

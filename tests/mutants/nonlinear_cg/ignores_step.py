@@ -1,4 +1,5 @@
 """Moves by the direction d itself instead of the line search's step alpha d."""
+# diagnosis: does not start from the point the previous one reached
 
 import numpy as np
 

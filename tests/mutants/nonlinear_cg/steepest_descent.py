@@ -1,4 +1,5 @@
 """Forgets the beta term: d = -g (steepest descent with a line search)."""
+# diagnosis: the direction is −g_t at every step (steepest descent)
 
 import numpy as np
 

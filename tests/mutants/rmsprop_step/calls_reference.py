@@ -1,4 +1,5 @@
 """Calls the course's reference implementation (through the RMSProp optimizer object)."""
+# diagnosis: calls course.optim.RMSProp
 
 from course.optim import RMSProp
 

@@ -1,4 +1,5 @@
 """delta outside the square root (PyTorch's convention, not the book's)."""
+# diagnosis: δ is outside the square root
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """The factor (1 - rho) is missing: r <- rho r + g*g."""
+# diagnosis: the factor 1 − ρ is missing
 
 import numpy as np
 

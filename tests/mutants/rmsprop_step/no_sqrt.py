@@ -1,4 +1,5 @@
 """Forgot the square root."""
+# diagnosis: the square root is missing
 
 
 def rmsprop_step(theta, r, g, lr, rho=0.9, delta=1e-6):

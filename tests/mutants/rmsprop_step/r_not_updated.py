@@ -1,4 +1,5 @@
 """The new r is used in the step but not returned."""
+# diagnosis: r is not updated
 
 import numpy as np
 

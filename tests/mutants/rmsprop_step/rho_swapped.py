@@ -1,4 +1,5 @@
 """rho and 1 - rho swapped."""
+# diagnosis: ρ and 1 − ρ are swapped
 
 import numpy as np
 

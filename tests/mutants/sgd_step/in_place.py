@@ -1,4 +1,5 @@
 """Modifies theta in place and returns it."""
+# diagnosis: modified its argument `theta` in place
 
 
 def sgd_step(theta, g, lr):

@@ -1,4 +1,5 @@
 """The learning rate is applied twice."""
+# diagnosis: the learning rate is applied twice
 
 
 def sgd_step(theta, g, lr):

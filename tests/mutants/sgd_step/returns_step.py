@@ -1,4 +1,5 @@
 """Returns the step -lr*g instead of the new parameters."""
+# diagnosis: returns the step −εg instead of the new parameters
 
 
 def sgd_step(theta, g, lr):

@@ -1,4 +1,5 @@
 """Sign error: steps along the gradient (gradient ascent)."""
+# diagnosis: the sign is wrong
 
 
 def sgd_step(theta, g, lr):

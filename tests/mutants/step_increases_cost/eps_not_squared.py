@@ -1,4 +1,5 @@
 """ε instead of ε² in the second-order term."""
+# diagnosis: ε appears instead of ε² in the second-order term
 
 
 def step_increases_cost(g, H, eps):

@@ -1,4 +1,5 @@
 """‖g‖ instead of gᵀg in the first-order term."""
+# diagnosis: the first-order term uses ‖g‖ instead of gᵀg
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Returns the predicted change of the cost instead of a bool."""
+# diagnosis: must return increases as a bool (True or False), got float64
 
 
 def step_increases_cost(g, H, eps):

@@ -1,4 +1,5 @@
 """The inequality is reversed."""
+# diagnosis: the inequality is reversed
 
 
 def step_increases_cost(g, H, eps):
