@@ -10,9 +10,13 @@ slope φ'(α) = ∇f(θ + αd)ᵀd. A step is only taken along a descent directi
   f(θ + αd) ≤ f(θ) + c₁ α gᵀd holds.
 * :func:`strong_wolfe` finds α with sufficient decrease and the strong curvature
   condition |∇f(θ + αd)ᵀd| ≤ c₂ |gᵀd| (Nocedal & Wright, Algorithms 3.5 and 3.6),
-  the line search of nonlinear CG, BFGS and L-BFGS.
+  evaluating ∇f only where sufficient decrease holds: the line search of
+  nonlinear CG, and the one the students of lecture 06 call.
+* :func:`more_thuente` finds such an α by Moré and Thuente's algorithm (MINPACK's
+  dcsrch), with f and ∇f at every trial step: the line search of BFGS and L-BFGS,
+  as in scipy.optimize.
 
-Both searches return a :class:`LineSearchResult`. They compute with the
+The searches return a :class:`LineSearchResult`. They compute with the
 array-API namespace of θ; the scalars φ(α) and φ'(α) are Python floats. A
 non-finite f or gradient, at θ or at a trial point, raises ``ValueError``.
 """
@@ -25,7 +29,7 @@ from typing import Any, Callable
 
 from course import validation as check
 
-__all__ = ["LineSearchResult", "backtracking", "exact_quadratic_step", "strong_wolfe"]
+__all__ = ["LineSearchResult", "backtracking", "exact_quadratic_step", "more_thuente", "strong_wolfe"]
 
 Array = Any
 Function = Callable[[Array], Any]
@@ -408,3 +412,173 @@ def strong_wolfe(
         alpha = _extrapolate(prev, trial, alpha_max)
         prev = trial
     return phi.result(prev, False, f"no strong-Wolfe step in {maxiter} evaluations of f")
+
+
+def _mt_cubic(a: float, fa: float, da: float, b: float, fb: float, db: float) -> tuple[float, float]:
+    """The minimiser of the cubic through (a, fa, da) and (b, fb, db), as MINPACK's dcstep
+    computes it from a: θ = 3 (fa − fb)/(b − a) + da + db, γ = sign(b − a) √max(θ² − da·db, 0),
+    α = a + (b − a) (γ − da + θ) / (2γ − da + db). Returns (α, γ); γ = 0 when the cubic has
+    no minimiser (its α is then meaningless)."""
+    theta = 3.0 * (fa - fb) / (b - a) + da + db
+    scale = max(abs(theta), abs(da), abs(db))
+    gamma = math.copysign(scale * math.sqrt(max((theta / scale) ** 2 - (da / scale) * (db / scale), 0.0)),
+                          b - a)
+    return a + (b - a) * ((gamma - da) + theta) / (((gamma - da) + gamma) + db), gamma
+
+
+def _mt_step(best: _Trial, other: _Trial, trial: _Trial, bracketed: bool, lo: float, hi: float,
+             shift: float) -> tuple[_Trial, _Trial, float, bool]:
+    """Moré–Thuente's safeguarded step (MINPACK dcstep) on ψ(α) = φ(α) − shift·α.
+
+    ``best`` has the lowest ψ so far and ψ'(best) (trial − best) < 0; ``other`` is the
+    other end of the bracket once ``bracketed``. With c the cubic step through best and
+    trial, q the quadratic step through ψ(best), ψ'(best), ψ(trial) and s the secant step
+    through ψ'(best), ψ'(trial), the next step is
+
+    1. ψ(trial) > ψ(best): c if closer to best than q, else (c + q)/2 (bracketed);
+    2. ψ' changes sign: c if farther from trial than s, else s (bracketed);
+    3. |ψ'| decreases: c (or lo/hi where the cubic has no minimiser beyond trial) or s,
+       the one closer to trial if bracketed (then at most 66 % of the way to ``other``),
+       else the farther one, clipped to [lo, hi];
+    4. otherwise: the cubic step through trial and other if bracketed, else lo or hi.
+
+    Returns the new (best, other, step, bracketed).
+    """
+    a, fa, da = best.alpha, best.f - shift * best.alpha, best.slope - shift
+    t, ft, dt = trial.alpha, trial.f - shift * trial.alpha, trial.slope - shift
+    sign_change = math.copysign(1.0, da) * dt < 0
+    if ft > fa:
+        cubic, _ = _mt_cubic(a, fa, da, t, ft, dt)
+        quadratic = a + da / ((fa - ft) / (t - a) + da) / 2 * (t - a)
+        step = cubic if abs(cubic - a) <= abs(quadratic - a) else cubic + (quadratic - cubic) / 2
+        bracketed = True
+    elif sign_change:
+        cubic, _ = _mt_cubic(t, ft, dt, a, fa, da)
+        secant = t + dt / (dt - da) * (a - t)
+        step = cubic if abs(cubic - t) > abs(secant - t) else secant
+        bracketed = True
+    elif abs(dt) < abs(da):
+        cubic, gamma = _mt_cubic(t, ft, dt, a, fa, da)
+        if not (gamma != 0 and (cubic - t) * (a - t) < 0):  # no minimiser beyond trial
+            cubic = hi if t > a else lo
+        secant = t + dt / (dt - da) * (a - t)
+        if bracketed:
+            step = cubic if abs(cubic - t) < abs(secant - t) else secant
+            limit = t + 0.66 * (other.alpha - t)
+            step = min(limit, step) if t > a else max(limit, step)
+        else:
+            step = min(max(cubic if abs(cubic - t) > abs(secant - t) else secant, lo), hi)
+    elif bracketed:
+        o = other.alpha
+        step, _ = _mt_cubic(t, ft, dt, o, other.f - shift * o, other.slope - shift)
+    else:
+        step = hi if t > a else lo
+    if ft > fa:
+        other = trial
+    else:
+        if sign_change:
+            other = best
+        best = trial
+    return best, other, step, bracketed
+
+
+def more_thuente(
+    f: Function,
+    grad: Gradient,
+    x: Array,
+    d: Array,
+    c1: float = 1e-4,
+    c2: float = 0.9,
+    alpha0: float = 1.0,
+    alpha_max: float = 1e10,
+    xtol: float = 1e-14,
+    maxiter: int = 30,
+    *,
+    fx: Any = None,
+    g: Array | None = None,
+) -> LineSearchResult:
+    """Moré–Thuente line search for a strong-Wolfe step (MINPACK's dcsrch).
+
+    Finds α > 0 with the strong Wolfe conditions of :func:`strong_wolfe`. Unlike it,
+    this search evaluates f and ∇f together at every trial step and always
+    interpolates with f and φ' at both ends (Moré & Thuente, "Line search algorithms
+    with guaranteed sufficient decrease", ACM TOMS 20, 1994). It keeps a bracket
+    [best, other] and picks the next step by :func:`_mt_step` (cubic, quadratic and
+    secant steps, safeguarded), on the auxiliary function ψ(α) = φ(α) − φ(0) −
+    c₁ α φ'(0) until some trial has ψ ≤ 0 and φ' ≥ 0, on φ after. Before a bracket
+    is found, steps grow to [α + 1.1 (α − α_best), α + 4 (α − α_best)]; inside one, a
+    bisection is forced when two steps did not shrink it to 66 %. This is the line
+    search of scipy.optimize's BFGS (``scalar_search_wolfe1``) and of L-BFGS-B; the
+    logic follows scipy's Python port of dcsrch and dcstep (scipy/optimize/_dcsrch.py,
+    BSD licence; MINPACK-2, Argonne National Laboratory and University of Minnesota,
+    Averick, Carter and Moré, 1993), except that a search that cannot progress
+    returns its best step at once instead of evaluating it again. ``grad`` is called
+    right after ``f`` at the same point (the same array object), so ``f`` may cache
+    work that ``grad`` reuses.
+
+    Parameters
+    ----------
+    f, grad, x, d, c1, c2, alpha0, alpha_max, fx, g
+        As in :func:`strong_wolfe`.
+    xtol : float
+        Give up once the bracket is shorter than xtol times its right end, ≥ 0.
+    maxiter : int
+        The most evaluations of f (each with one of ∇f), ≥ 1.
+
+    Returns
+    -------
+    LineSearchResult
+        As :func:`strong_wolfe`'s, with nfev = ngev (besides f(θ) and ∇f(θ) when
+        they are not given). On failure, the best trial (the one with the lowest ψ,
+        or φ in the second stage), θ itself if none.
+
+    Raises
+    ------
+    ValueError
+        As :func:`strong_wolfe`.
+    """
+    xp = check.float_arrays(x=x, d=d)
+    _constants(c1, c2)
+    alpha_max = check.positive("alpha_max", alpha_max)
+    alpha = check.positive("alpha0", alpha0)
+    if alpha > alpha_max:
+        raise ValueError(f"alpha0 must be at most alpha_max = {alpha_max}, got {alpha}")
+    xtol = check.non_negative("xtol", xtol)
+    maxiter = check.integer("maxiter", maxiter, 1)
+    phi = _Phi(f, grad, x, d, xp)
+    if fx is None:
+        phi.nfev += 1
+        fx = f(x)
+    if g is None:
+        phi.ngev += 1
+        g = grad(x)
+    start = _Trial(0.0, x, finite_value("f(x)", fx), finite_gradient("g", g, x), _slope(xp, g, d))
+    sufficient = c1 * start.slope  # ψ'(0); sufficient decrease is φ(α) ≤ φ(0) + α·sufficient
+    best = other = start
+    bracketed, first_stage = False, True
+    lo, hi = 0.0, 5.0 * alpha
+    width = alpha_max
+    width_before = 2.0 * width
+    while phi.nfev < maxiter:
+        trial = phi.with_slope(phi.value(alpha))
+        decrease = trial.f <= start.f + alpha * sufficient
+        if decrease and abs(trial.slope) <= -c2 * start.slope:
+            return phi.result(trial, True, "strong Wolfe conditions hold")
+        if alpha == alpha_max and decrease and trial.slope <= sufficient:
+            return phi.result(trial, False, f"f still decreases at alpha_max = {alpha_max:.6g}")
+        first_stage = first_stage and not (decrease and trial.slope >= 0)
+        # In the first stage a trial lower than the best but without sufficient decrease
+        # is judged on ψ, whose minimiser has sufficient decrease.
+        shift = sufficient if first_stage and not decrease and trial.f <= best.f else 0.0
+        best, other, alpha, bracketed = _mt_step(best, other, trial, bracketed, lo, hi, shift)
+        if bracketed:
+            if abs(other.alpha - best.alpha) >= 0.66 * width_before:
+                alpha = best.alpha + 0.5 * (other.alpha - best.alpha)
+            width_before, width = width, abs(other.alpha - best.alpha)
+            lo, hi = min(best.alpha, other.alpha), max(best.alpha, other.alpha)
+            if not lo < alpha < hi or hi - lo <= xtol * hi:
+                return phi.result(best, False, "rounding errors or xtol stop the search")
+        else:
+            lo, hi = alpha + 1.1 * (alpha - best.alpha), alpha + 4.0 * (alpha - best.alpha)
+        alpha = min(alpha, alpha_max)
+    return phi.result(best, False, f"no strong-Wolfe step in {maxiter} evaluations of f")

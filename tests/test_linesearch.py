@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import math
+
 from scipy.optimize import line_search
+from scipy.optimize._linesearch import scalar_search_wolfe1
 
 from course.backend import to_numpy
-from course.linesearch import backtracking, exact_quadratic_step, strong_wolfe
+from course.linesearch import backtracking, exact_quadratic_step, more_thuente, strong_wolfe
 from course.problems import Quadratic, rosenbrock
 
 
@@ -221,3 +224,114 @@ def test_strong_wolfe_rejects_bad_input():
         strong_wolfe(f, lambda p: g if p[0] == x[0] else np.full(2, np.nan), x, -g, alpha0=1e-3)
     with pytest.raises(ValueError, match="alpha0 must be at most alpha_max"):
         strong_wolfe(f, grad, x, -g, alpha0=2.0, alpha_max=1.0)
+
+
+# -- more_thuente --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("c2", [0.9, 0.1])
+@pytest.mark.parametrize("x, name, d", CASES)
+def test_more_thuente_step_satisfies_both_conditions(x, name, d, c2):
+    x = np.asarray(x)
+    f0, slope0 = phi(x, d, 0.0)
+    f, grad = counted(rosenbrock.value), counted(rosenbrock.grad)
+    res = more_thuente(f, grad, x, d, c1=1e-4, c2=c2, fx=f0, g=rosenbrock.grad(x))
+    assert res.success, res.message
+    f_new, slope_new = phi(x, d, res.alpha)
+    assert f_new <= f0 + 1e-4 * res.alpha * slope0  # sufficient decrease
+    assert abs(slope_new) <= c2 * abs(slope0)  # strong curvature
+    assert res.fun == pytest.approx(f_new, rel=1e-15)
+    np.testing.assert_allclose(res.grad, rosenbrock.grad(x + res.alpha * d), rtol=1e-15)
+    np.testing.assert_allclose(res.x, x + res.alpha * d, rtol=1e-15)
+    # f and the gradient are evaluated together at every trial.
+    assert res.nfev == res.ngev == f.calls == grad.calls
+
+
+# Functions of one variable from Moré & Thuente (1994), Table 1 to 3, a quartic and a
+# cosine: (φ, φ'), each with φ'(0) < 0.
+PHIS = {
+    "-a/(a²+2)": (lambda a: -a / (a * a + 2), lambda a: (a * a - 2) / (a * a + 2) ** 2),
+    "(a+β)⁵-2(a+β)⁴": (lambda a: (a + 0.004) ** 5 - 2 * (a + 0.004) ** 4,
+                       lambda a: 5 * (a + 0.004) ** 4 - 8 * (a + 0.004) ** 3),
+    "(a-3)⁴+a": (lambda a: (a - 3) ** 4 + a, lambda a: 4 * (a - 3) ** 3 + 1),
+    "-cos(a)-a/10": (lambda a: -math.cos(a) - 0.1 * a, lambda a: math.sin(a) - 0.1),
+}
+
+
+@pytest.mark.parametrize("c1, c2", [(1e-4, 0.9), (1e-4, 0.1), (0.1, 0.2)])
+@pytest.mark.parametrize("name", list(PHIS))
+def test_more_thuente_takes_the_step_of_scipys_minpack_search(name, c1, c2):
+    """On φ(α) = f(0 + α·1) our search tries the same steps as scipy's port of MINPACK's
+    dcsrch: the same accepted step (to rounding) after as many evaluations."""
+    value, slope = PHIS[name]
+    calls = []
+
+    def derphi(a):
+        calls.append(a)
+        return slope(a)
+
+    alpha, _, _ = scalar_search_wolfe1(value, derphi, value(0.0), None, slope(0.0), c1=c1, c2=c2,
+                                       amin=0.0, amax=1e10, xtol=1e-14)
+    res = more_thuente(lambda x: value(float(x[0])), lambda x: np.array([slope(float(x[0]))]),
+                       np.zeros(1), np.ones(1), c1=c1, c2=c2, fx=value(0.0), g=np.array([slope(0.0)]))
+    assert alpha is not None and res.success
+    assert res.alpha == pytest.approx(alpha, rel=1e-12)
+    assert res.nfev == res.ngev == len(calls)
+
+
+def test_more_thuente_accepts_the_newton_step_near_the_minimum():
+    x = np.array([0.9, 0.8])
+    g = rosenbrock.grad(x)
+    d = -np.linalg.solve(rosenbrock.hessian(x), g)
+    res = more_thuente(rosenbrock.value, rosenbrock.grad, x, d, fx=rosenbrock.value(x), g=g)
+    assert res.success and res.alpha == 1.0 and res.nfev == res.ngev == 1
+
+
+def test_more_thuente_extrapolates_and_evaluates_what_it_is_not_given():
+    q = Quadratic(np.diag([1.0, 4.0]))
+    x = np.array([1.0, 1.0])
+    g = q.grad(x)
+    f, grad = counted(q.value), counted(q.grad)
+    res = more_thuente(f, grad, x, -g, c2=0.1, alpha0=1e-3)
+    assert res.success and res.alpha > 1e-2
+    assert abs(q.grad(res.x) @ g) <= 0.1 * (g @ g)
+    assert (res.nfev, res.ngev) == (f.calls, grad.calls)  # f(x) and ∇f(x) included
+
+
+def test_more_thuente_runs_on_every_namespace(xp):
+    x = arr(xp, [-1.2, 1.0])
+    g = rosenbrock.grad(x)
+    res = more_thuente(rosenbrock.value, rosenbrock.grad, x, -g, alpha0=0.004)
+    ref = more_thuente(rosenbrock.value, rosenbrock.grad, to_numpy(x), -to_numpy(g), alpha0=0.004)
+    assert res.success and res.alpha == pytest.approx(ref.alpha, rel=1e-12)
+    assert type(res.x) is type(x) and type(res.grad) is type(x)
+
+
+def test_more_thuente_reports_failure_with_the_best_point():
+    x = np.array([-1.2, 1.0])
+    g = rosenbrock.grad(x)
+    res = more_thuente(rosenbrock.value, rosenbrock.grad, x, -g, maxiter=2)
+    assert not res.success and "no strong-Wolfe step in 2 evaluations" in res.message
+    assert res.fun <= float(rosenbrock.value(x))
+    np.testing.assert_allclose(res.grad, rosenbrock.grad(res.x))
+    # A bracket that may not shrink below xtol = 0.5 of its right end stops a search
+    # that asks for a slope as small as c₂ = 2·10⁻⁴ of the first; the best trial comes back.
+    stuck = more_thuente(rosenbrock.value, rosenbrock.grad, x, -g, c2=2e-4, xtol=0.5)
+    assert not stuck.success and "xtol" in stuck.message
+    assert stuck.fun <= float(rosenbrock.value(x)) + 1e-4 * stuck.alpha * float(g @ -g)
+
+
+def test_more_thuente_rejects_bad_input():
+    x = np.array([-1.2, 1.0])
+    g = rosenbrock.grad(x)
+    f, grad = rosenbrock.value, rosenbrock.grad
+    with pytest.raises(ValueError, match=r"d is not a descent direction"):
+        more_thuente(f, grad, x, g)
+    with pytest.raises(ValueError, match=r"c2 must lie in \(c1, 1\)"):
+        more_thuente(f, grad, x, -g, c1=0.5, c2=0.4)
+    with pytest.raises(ValueError, match="alpha0 must be at most alpha_max"):
+        more_thuente(f, grad, x, -g, alpha0=2.0, alpha_max=1.0)
+    with pytest.raises(ValueError, match="xtol"):
+        more_thuente(f, grad, x, -g, xtol=-1.0)
+    with pytest.raises(ValueError, match=r"grad\(x \+ αd\) at α = 0.001 contains non-finite"):
+        more_thuente(f, lambda p: g if p[0] == x[0] else np.full(2, np.nan), x, -g, alpha0=1e-3)

@@ -1,8 +1,9 @@
 """The loop shared by nonlinear CG, BFGS and L-BFGS: direction, strong-Wolfe step, update.
 
-A solver is a *rule* for the search direction (see :class:`DirectionRule`); the
-loop does the rest: it stops when ‖g‖ ≤ tol, falls back to steepest descent when
-the rule's direction is not a descent direction, takes a strong-Wolfe step, hands
+A solver is a *rule* for the search direction, its line search and first trial
+step (see :class:`DirectionRule`); the loop does the rest: it stops when ‖g‖ ≤ tol,
+falls back to steepest descent when the rule's direction is not a descent
+direction, takes a step satisfying the strong Wolfe conditions, hands
 the rule s = θ_{k+1} − θ_k and y = g_{k+1} − g_k, and records the path.
 """
 
@@ -10,17 +11,21 @@ from __future__ import annotations
 
 from typing import Any, Callable, Protocol
 
-from course.linesearch import finite_gradient, finite_value, strong_wolfe
+from course.linesearch import LineSearchResult, finite_gradient, finite_value
 from course.secondorder.result import OptimizeResult, Path, check_tolerances, check_x0
 
 Array = Any
 
 
 class DirectionRule(Protocol):
-    """How a method picks its search direction d_k and first trial step α₀."""
+    """How a method picks its search direction d_k, line search and first trial step α₀."""
 
     #: c₂ of the strong-Wolfe line search.
     c2: float
+    #: The line search, :func:`course.linesearch.strong_wolfe` or
+    #: :func:`course.linesearch.more_thuente` (called as ``line_search(f, grad, x, d,
+    #: c2=..., alpha0=..., fx=..., g=...)``).
+    line_search: Callable[..., LineSearchResult]
 
     def direction(self, g: Array) -> Array:
         """d_k from the gradient g_k and what the rule remembers."""
@@ -65,7 +70,8 @@ def minimize(
             rule.reset()
             d = rule.direction(g)
             slope = float(xp.vecdot(g, d))
-        step = strong_wolfe(f, grad, x, d, c2=rule.c2, alpha0=rule.alpha0(slope, decrease), fx=fx, g=g)
+        step = rule.line_search(f, grad, x, d, c2=rule.c2, alpha0=rule.alpha0(slope, decrease),
+                                 fx=fx, g=g)
         nfev, njev = nfev + step.nfev, njev + step.ngev
         if not step.success:
             converged, message = False, f"line search failed after {nit} iterations: {step.message}"

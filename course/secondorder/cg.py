@@ -9,6 +9,7 @@ import array_api_compat
 import numpy as np
 
 from course import validation as check
+from course.linesearch import strong_wolfe
 from course.secondorder._descent import minimize
 from course.secondorder.result import OptimizeResult, Path, check_tolerances, check_x0, default_maxiter
 
@@ -174,6 +175,7 @@ class _NonlinearCG:
     """d_t = −g_t + β_t d_{t−1}, with β_t = 0 at a restart."""
 
     c2 = CG_C2
+    line_search = staticmethod(strong_wolfe)
 
     def __init__(self, beta: Callable[[Any, Array, Array], float], restart: int | None, xp: Any) -> None:
         self.beta, self.restart, self.xp = beta, restart, xp
