@@ -196,3 +196,13 @@ def test_newton_path_stops_at_a_singular_hessian():
 def test_bad_keyword_arguments_are_named(factory, kwargs, message):
     with pytest.raises(ValueError, match=message):
         factory(**kwargs)
+
+
+def test_cg_k_slider_applies_only_to_the_clustered_spectrum():
+    w = widgets.cg_residual_explorer(spectrum="spread")
+    assert w.controls["k"].disabled
+    w.controls["spectrum"].value = "clustered"
+    assert not w.controls["k"].disabled
+    before = w.png
+    w.controls["k"].value = 3
+    assert w.png != before

@@ -282,7 +282,7 @@ def cg_residual_explorer(n: int = 50, spectrum: str = "spread", k: int = 5) -> E
     whatever n is: the Krylov space of k steps holds the exact solution.
 
     Controls: ``"n"`` (10 to 100 in steps of 10), ``"spectrum"`` (``"spread"`` or
-    ``"clustered"``), ``"k"`` (1 to 10, the clustered spectrum only).
+    ``"clustered"``), ``"k"`` (1 to 10, the clustered spectrum only: disabled for the spread one).
     """
     sizes = list(range(10, N_MAX + 1, 10))
     options_slider("n", n, sizes)
@@ -322,7 +322,7 @@ def cg_residual_explorer(n: int = 50, spectrum: str = "spread", k: int = 5) -> E
         what = f"{n} distinct eigenvalues" if spectrum == "spread" else f"{min(k, n)} distinct eigenvalues"
         ax.title.set_text(f"n = {n}, {what}: ‖r‖/‖b‖ ≤ 1e-10 after {_first_below(r, 1e-10)} steps")
 
-    return Explorer(
+    explorer = Explorer(
         {
             "n": options_slider("n", n, sizes),
             "spectrum": choice("spectrum", spectrum, SPECTRA),
@@ -331,6 +331,11 @@ def cg_residual_explorer(n: int = 50, spectrum: str = "spread", k: int = 5) -> E
         fig,
         update,
     )
+    k_slider = explorer.controls["k"]
+    k_slider.disabled = spectrum == "spread"  # k only shapes the clustered spectrum
+    explorer.controls["spectrum"].observe(lambda change: setattr(k_slider, "disabled", change["new"] == "spread"),
+                                          names="value")
+    return explorer
 
 
 def _first_below(values: np.ndarray, level: float) -> int | str:

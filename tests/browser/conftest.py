@@ -302,25 +302,27 @@ class LabPage:
                        ? cell.querySelector('.jp-InputPrompt').innerText.trim() : '')"""
         )
 
-    def wait_until_run_finished(self, quiet_s: float = 2.0) -> None:
-        """Wait until no cell is queued or running (``[*]``), the kernel is idle, and the
-        prompts stay so for ``quiet_s``: between two cells of a Run All the kernel is
-        briefly idle while the next cell has not started yet."""
+    def wait_until_run_finished(self, quiet_s: float = 10.0) -> None:
+        """Wait until no cell is queued or running (``[*]``), the kernel is idle, and either
+        the last code cell has run or the prompts stayed so for ``quiet_s`` (a run that
+        stopped early). Between two cells of a Run All the kernel is briefly idle while the
+        browser is still busy with the last outputs and the next cell has not started."""
         deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
-        while True:
-            self.page.wait_for_function(
-                """() => !Array.from(document.querySelectorAll(
-                             '.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt'))
-                         .some(prompt => prompt.innerText.includes('*'))""",
-                timeout=RUN_TIMEOUT_MS,
-            )
-            self.wait_for_idle_kernel()
-            prompts = self.prompts()
-            time.sleep(quiet_s)
-            if self.prompts() == prompts and not any("*" in p for p in prompts):
+        prompts, since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            now = self.prompts()
+            running = any("*" in p for p in now)
+            code = [p for p in now if p]
+            if not running and code and code[-1].strip("[]: ").isdigit():
+                self.wait_for_idle_kernel()
                 return
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the notebook kept running for {RUN_TIMEOUT_MS / 1000:.0f} s")
+            if now != prompts or running:
+                prompts, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet_s:
+                self.wait_for_idle_kernel()
+                return
+            time.sleep(0.25)
+        raise AssertionError(f"the notebook kept running for {RUN_TIMEOUT_MS / 1000:.0f} s")
 
     def run_all_cells(self) -> None:
         """Run → Run All Cells, and wait; like JupyterLab, this stops at an error."""
@@ -338,7 +340,7 @@ class LabPage:
             STDERR_OUTPUT,
         )
 
-    def time_redraw(self, image, act, timeout_ms: int = 30_000) -> float:
+    def time_redraw(self, image, act, what: str = "the control", timeout_ms: int = 30_000) -> float:
         """Milliseconds from the key press or click of ``act()`` to the new picture of
         ``image`` (an ipywidgets Image) decoded and painted; fails if none comes."""
         self.page.evaluate(
@@ -362,7 +364,7 @@ class LabPage:
         act()
         painted = self.page.evaluate("() => window.__painted.then(t => t === null ? null : t - window.__inputAt)")
         if painted is None:
-            raise AssertionError(f"no new picture within {timeout_ms / 1000:.0f} s of the input")
+            raise AssertionError(f"no new picture within {timeout_ms / 1000:.0f} s of moving {what}")
         self.wait_for_idle_kernel()
         return painted
 
