@@ -522,6 +522,12 @@ STUDENT_CELLS = {
         "    raise NotImplementedError()\n"
         "check_sgd_step(sgd_step)"
     ),
+    "unfinished, lecture 02": (
+        "from course.checks import check_hessian_eigs\n"
+        "def hessian_eigs(w1, w2):\n"
+        "    raise NotImplementedError()\n"
+        "check_hessian_eigs(hessian_eigs)"
+    ),
 }
 
 
@@ -552,10 +558,13 @@ def test_a_check_whose_function_raised_in_jupyter_shows_the_students_cell(studen
     assert CHECKER not in text and "course/checks" not in text, text
 
 
-def test_an_unfinished_exercise_in_jupyter_raises_not_implemented_error(student_errors):
-    error = student_errors["unfinished"]
+@pytest.mark.parametrize("cell", ["unfinished", "unfinished, lecture 02"])
+def test_an_unfinished_exercise_in_jupyter_shows_only_the_students_frames(student_errors, cell):
+    error = student_errors[cell]
     assert error.ename == "NotImplementedError"
-    assert "raise NotImplementedError()" in ANSI.sub("", "\n".join(error.traceback))
+    text = ANSI.sub("", "\n".join(error.traceback))
+    assert "raise NotImplementedError()" in text and "check_" in text, text
+    assert "course/checks" not in text and "skipping hidden" not in text, text
 
 
 @pytest.mark.parametrize("check", [checks.check_sgd_step, checks.check_minibatches, checks.check_adam_step])

@@ -6,7 +6,7 @@ and float64, one step and runs of steps, and returns None or raises a
 :class:`CheckFailed` (an AssertionError) that says what is wrong and which common
 mistake it looks like; IPython shows it without the checker's frames. A function
 that uses the course's reference code fails too. A NotImplementedError of an
-unfinished exercise passes through unchanged.
+unfinished exercise passes through, shown in IPython with the student's frames only.
 ``reveal=False`` (hidden tests) keeps inputs and expected values out of the
 messages.
 
@@ -21,7 +21,7 @@ from course.checks.adaptive import check_adagrad_step, check_adam_step, check_rm
 from course.checks.batchnorm import check_batchnorm_backward, check_batchnorm_forward, check_batchnorm_inference
 from course.checks.challenges import check_clip_by_norm, check_hessian_eigs, check_step_increases_cost
 from course.checks.demo import exercise_demo
-from course.checks.failure import CheckFailed
+from course.checks.failure import CheckFailed, show_unfinished_exercises_without_course_frames
 from course.checks.initialization import check_coordinate_descent_step, check_ema_update, check_glorot_uniform
 from course.checks.learning import check_early_stopping_step, check_minibatch_gradient
 from course.checks.momentum import check_momentum_step, check_nesterov_step
@@ -31,6 +31,8 @@ from course.checks.secondorder import (
     check_bfgs, check_bfgs_inverse_update, check_closed_form, check_conjugate_gradient, check_exact_step,
     check_exact_step_orthogonal, check_nonlinear_cg,
 )
+
+show_unfinished_exercises_without_course_frames()
 
 __all__ = [
     "CheckFailed",

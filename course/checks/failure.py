@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 import types
+from typing import Any
 
 _COURSE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 _RED, _RESET = "\x1b[31m", "\x1b[39m"  # IPython's colour of the exception's name
@@ -62,4 +63,20 @@ class CheckFailed(AssertionError):
         return lines
 
 
-__all__ = ["CheckFailed", "without_course_frames"]
+def show_unfinished_exercises_without_course_frames() -> None:
+    """In IPython, show a NotImplementedError (an unfinished exercise reached through a
+    check) with the student's frames only, as a CheckFailed is shown. Does nothing
+    outside IPython. It takes IPython's one custom exception handler."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+
+    def student_frames(shell: Any, etype: type, value: BaseException, tb: types.TracebackType,
+                       tb_offset: int | None = None) -> None:
+        shell.showtraceback((etype, value, without_course_frames(tb)), tb_offset=tb_offset)
+
+    shell.set_custom_exc((NotImplementedError,), student_frames)
+
+
+__all__ = ["CheckFailed", "show_unfinished_exercises_without_course_frames", "without_course_frames"]
