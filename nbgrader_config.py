@@ -9,15 +9,20 @@ Layout, relative to the directory of this file:
     grading/feedback/<student>/<assignment>/    feedback HTML, without hidden tests
     grading/gradebook.db                        SQLite gradebook
     grading/grades.csv                          `make grades`
+    grading/tamper-report.csv                   what autograding changed in submissions
 
 grading/ is git-ignored: it holds students' work and marks.
 """
 
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties, CheckCellMetadata, ClearOutput, GetGrades,
+    IgnorePattern, LimitOutput, OverwriteKernelspec,
+)
 
+from course.autograding import GradeExecute, RestoreCells, SaveAutoGradesFromErrors
 from course.instructor import ClearHiddenTestsAndTracebacks
 
 c = get_config()  # noqa: F821 (injected by traitlets' config loader)
@@ -37,8 +42,35 @@ c.CourseDirectory.autograded_directory = os.path.join("grading", "autograded")
 c.CourseDirectory.feedback_directory = os.path.join("grading", "feedback")
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(GRADING, "gradebook.db")
 
-# Seconds per cell while autograding; an endless loop scores 0 for its test.
+# Seconds per cell while autograding; an endless loop scores 0 for its test, and its
+# feedback says so in plain words.
 c.Execute.timeout = 30
+
+# nbgrader's autograde steps with three of them hardened (course/autograding.py):
+# RestoreCells relabels cells from the gradebook, puts deleted graded cells back and
+# reports every change; GradeExecute caps stored output in bytes and words timeouts
+# plainly; SaveAutoGradesFromErrors scores errors only (not stderr) and clears manual
+# scores found on automatically graded cells.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    OverwriteKernelspec,
+    RestoreCells,  # also drops duplicate labels (nbgrader's DeduplicateIds), reported
+    CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    GradeExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGradesFromErrors,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.TamperReport.path = os.path.join(GRADING, "tamper-report.csv")
+# Output kept per cell and notebook (bytes; a cut is noted in the cell).
+c.GradeExecute.max_text_bytes_per_cell = 100_000
+c.GradeExecute.max_bytes_per_cell = 1_000_000
+c.GradeExecute.max_bytes_per_notebook = 5_000_000
 
 # Feedback must never reveal hidden tests: nbgrader shows them by default, and a
 # failing hidden test's traceback quotes them.

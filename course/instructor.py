@@ -34,6 +34,8 @@ from sqlalchemy.exc import SAWarning
 from traitlets import List
 from traitlets.config.loader import PyFileConfigLoader
 
+from course.autograding import TamperReport, clear_manual_scores
+
 CONFIG_FILE = "nbgrader_config.py"
 
 # nbgrader log lines that say nothing to act on: the checksum of every test cell with
@@ -43,6 +45,7 @@ ROUTINE = re.compile(
     r"Attribute 'checksum' for cell \S+ has changed"
     r"|Removing existing assignment"
     r"|Alternative text is missing"
+    r"|tamper: "  # printed together after the batch
 )
 
 
@@ -207,7 +210,10 @@ def autograde(root: str | Path = ".") -> list[tuple[str, str]]:
     Students are added to the gradebook on the way; a submission graded before is
     graded again (its old ``grading/autograded`` copy is replaced). Test cells are
     restored from the gradebook, so the assignment must have been released here
-    (``make release``) first.
+    (``make release``) first. Missing or relabelled graded cells are put back, and
+    manual scores on automatically graded cells cleared (``course.autograding``);
+    every change made to a submission is printed at the end and listed in the tamper
+    report, ``grading/tamper-report.csv``.
 
     Returns the graded (student, assignment) pairs.
     """
@@ -232,8 +238,28 @@ def autograde(root: str | Path = ".") -> list[tuple[str, str]]:
             lambda: api.autograde(assignment, student, force=True, create=True),
             failures,
         )
+    _report_tampering(api, pairs)
     _check("autograde", failures)
     return pairs
+
+
+def _report_tampering(api: NbGraderAPI, pairs: list[tuple[str, str]]) -> None:
+    """Clear manual scores that student code wrote during the batch; print the changes
+    made to this batch's submissions (the tamper report)."""
+    report = TamperReport(config=api.config)
+    late = clear_manual_scores(api.coursedir.db_url, api.coursedir.course_id, pairs)
+    for student, assignment, notebook, cell, change in late:
+        report.write(student, assignment, notebook, [(cell, change)], replace=False, log=False)
+    graded = set(pairs)
+    rows = [row for row in report.rows() if (row["student"], row["assignment"]) in graded]
+    where = f" -> {report.path}" if report.path else ""
+    if not rows:
+        print(f"tamper report: no changes to submissions{where}")
+        return
+    print(f"tamper report: {len(rows)} change(s) to {len({(r['student'], r['assignment']) for r in rows})} "
+          f"submission(s){where}")
+    for row in rows:
+        print(f"  {row['student']}/{row['assignment']}/{row['notebook']} {row['cell']}: {row['change']}")
 
 
 def feedback(root: str | Path = ".") -> list[tuple[str, str]]:

@@ -1,0 +1,527 @@
+"""Hardened nbgrader autograding: cells put back, a tamper report, output caps, plain words.
+
+nbgrader 0.9's ``autograde`` trusts the submitted notebook's structure more than it
+should. The preprocessors here replace three of its steps (wired in
+``nbgrader_config.py``, so ``make autograde`` and a plain ``nbgrader autograde`` both use
+them):
+
+``RestoreCells`` (replaces ``OverwriteCells`` in the sanitize step)
+    Every nbgrader cell is relabelled from the gradebook: a cell whose ``grade_id`` is not
+    in the gradebook (a renamed id) becomes an ordinary cell; a known cell gets back its
+    flags (solution/grade/locked/points, cell type), so a solution cell relabelled as a
+    test, or a test cell relabelled as a solution, is reverted instead of failing the
+    notebook. Locked cells get their source back (as nbgrader does). Graded cells that are
+    missing (deleted, renamed or stripped of their metadata) are put back from the
+    gradebook, hidden tests included, after the nearest cell that precedes them in the
+    source notebook, and graded. Everything changed is written to the tamper report.
+``GradeExecute`` (replaces ``Execute``)
+    Caps the output stored per cell and per notebook in bytes while the cell runs (a cell
+    printing 50 MB stores at most the cap, plus a note saying how much was cut), and words
+    a timeout plainly: "your code ran longer than 30 s in this cell (in `f`) …".
+``SaveAutoGradesFromErrors`` (replaces ``SaveAutoGrades``)
+    A test cell scores 0 only when it raised an error: output on stderr (a warning, a
+    log line) no longer zeroes it. A ``manual_score`` or ``extra_credit`` found in the
+    gradebook on an automatically graded cell (left from an earlier run, or written by a
+    student's code) is cleared and reported; hand-graded answers keep the instructor's
+    grades.
+
+The tamper report (``TamperReport.path``, ``grading/tamper-report.csv`` here) has one
+row per change: student, assignment, notebook, cell, change. Each autograde of a
+submission replaces that submission's rows.
+
+What this cannot do without a sandbox (issue 11): student code still runs as the
+instructor, can read and write the gradebook and the report, and a dead kernel still
+costs the whole notebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import nbformat
+from nbformat import NotebookNode
+from nbgrader import utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import ClearHiddenTests, Execute, OverwriteCells, SaveAutoGrades
+from traitlets import Bool, Integer, Unicode
+from traitlets.config import LoggingConfigurable
+
+REPORT_FIELDS = ("student", "assignment", "notebook", "cell", "change")
+# Keys of nbgrader's cell metadata (schema 3); any other key fails its validator.
+METADATA_KEYS = {"schema_version", "grade", "solution", "locked", "grade_id", "points", "task", "cell_type", "checksum"}
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# An IPython traceback frame in a notebook cell: "Cell In[12], line 3, in sgd_step(theta, g, lr)".
+# Bytes counted for each stored output besides its content (its JSON envelope), as text:
+# bounds how many tiny outputs a cell can store.
+OUTPUT_OVERHEAD = 64
+CELL_FRAME = re.compile(r"Cell In\s*\[\d*\], line \d+, in ([A-Za-z_]\w*)")
+
+
+# --------------------------------------------------------------------------- report
+
+
+class TamperReport(LoggingConfigurable):
+    """The CSV file listing what autograding changed in submissions."""
+
+    path = Unicode(
+        "", help="CSV file of the changes autograding made to submissions ('' = log only)"
+    ).tag(config=True)
+
+    def rows(self) -> list[dict[str, str]]:
+        if not self.path or not os.path.isfile(self.path):
+            return []
+        with open(self.path, newline="", encoding="utf-8") as file:
+            return list(csv.DictReader(file))
+
+    def write(
+        self, student: str, assignment: str, notebook: str, events: Iterable[tuple[str, str]],
+        replace: bool, log: bool = True,
+    ) -> None:
+        """Record ``(cell, change)`` events of one notebook; ``replace`` drops its older rows."""
+        events = list(events)
+        for cell, change in events if log else ():
+            self.log.warning("tamper: %s/%s/%s cell %s: %s", student, assignment, notebook, cell, change)
+        if not self.path:
+            return
+        key = (student, assignment, notebook)
+        rows = self.rows()
+        if replace:
+            rows = [r for r in rows if (r["student"], r["assignment"], r["notebook"]) != key]
+        elif not events:
+            return
+        rows += [dict(zip(REPORT_FIELDS, (*key, cell, change))) for cell, change in events]
+        rows.sort(key=lambda r: (r["student"], r["assignment"], r["notebook"]))
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        temporary = self.path + ".tmp"
+        with open(temporary, "w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, REPORT_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(temporary, self.path)
+
+
+def _ids(resources: dict) -> tuple[str, str, str]:
+    info = resources["nbgrader"]
+    return info["student"], info["assignment"], info["notebook"]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _first_difference(old: str, new: str) -> str:
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    for a, b in zip(old_lines, new_lines):
+        if a != b:
+            return f"{_short(a)} -> {_short(b)}"
+    if len(old_lines) > len(new_lines):
+        return f"removed {_short(old_lines[len(new_lines)])}"
+    if len(new_lines) > len(old_lines):
+        return f"added {_short(new_lines[len(old_lines)])}"
+    return "whitespace"
+
+
+# --------------------------------------------------------------------- sanitize step
+
+
+class RestoreCells(OverwriteCells):
+    """``OverwriteCells`` that relabels cells from the gradebook, puts missing graded
+    cells back where they belong and reports every change (see the module docstring)."""
+
+    add_missing_cells = Bool(
+        True, help="Put back graded (and task) cells missing from the submission"
+    ).tag(config=True)
+
+    missing_cell_notification = Unicode(
+        "This cell ({cell_id}) was missing from the submission: the autograder put it back.\n",
+    ).tag(config=True)
+
+    def _source_order(self, names: list[str]) -> list[str]:
+        """grade_ids in source-notebook order (the gradebook keeps no order)."""
+        coursedir = getattr(getattr(self.parent, "parent", None), "coursedir", None)
+        if coursedir is not None:
+            path = Path(coursedir.format_path(coursedir.source_directory, ".", self.assignment_id)) / f"{self.notebook_id}.ipynb"
+            try:
+                source = nbformat.read(path, as_version=4)
+            except (OSError, ValueError):
+                pass
+            else:
+                order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in source.cells]
+                order = [name for name in order if name in names]
+                if set(order) == set(names):
+                    return order
+        return names
+
+    def _load(self) -> None:
+        notebook = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        self.sources = {cell.name: cell for cell in notebook.source_cells}
+        self.points = {cell.name: float(cell.max_score) for cell in notebook.grade_cells}
+        self.solutions = {cell.name for cell in notebook.solution_cells}
+        self.tasks = {cell.name for cell in notebook.task_cells}
+        self.order = self._source_order([cell.name for cell in notebook.source_cells])
+        hider = ClearHiddenTests(parent=self)
+        self.released = {}
+        for name, source_cell in self.sources.items():
+            cell = NotebookNode(source=source_cell.source)
+            try:
+                hider._remove_hidden_test_region(cell)
+            except RuntimeError:
+                pass
+            self.released[name] = cell.source
+
+    def _event(self, cell: str, change: str) -> None:
+        self.events.append((cell, change))
+
+    def _dedupe(self, nb: NotebookNode) -> None:
+        """Keep the last cell of each grade_id (as nbgrader's DeduplicateIds), report the rest."""
+        seen = set()
+        for index in range(len(nb.cells) - 1, -1, -1):
+            cell = nb.cells[index]
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id is None:
+                continue
+            if grade_id in seen:
+                self._event(grade_id, f"duplicate of the cell (position {index + 1}): its nbgrader label was removed")
+                del cell.metadata["nbgrader"]
+            seen.add(grade_id)
+
+    def _relabel(self, cell: NotebookNode, index: int) -> None:
+        meta = cell.metadata.get("nbgrader")
+        if meta is None:
+            return
+        if not isinstance(meta, dict):
+            del cell.metadata["nbgrader"]
+            return
+        name = meta.get("grade_id")
+        if name is None or name not in self.sources:
+            if name is not None or meta.get("grade") or meta.get("solution") or meta.get("task"):
+                label = name if name is not None else f"(cell {index + 1})"
+                self._event(label, "label not in the gradebook (renamed grade_id?): treated as an ordinary cell")
+            del cell.metadata["nbgrader"]
+            return
+        source = self.sources[name]
+        want: dict[str, Any] = {
+            "grade": name in self.points,
+            "solution": name in self.solutions,
+            "locked": bool(source.locked),
+        }
+        if name in self.points:
+            want["points"] = self.points[name]
+        if name in self.tasks:
+            want["task"] = True
+        changed = []
+        for key, value in want.items():
+            old = meta.get(key, False if key != "points" else None)
+            if key == "points":
+                try:
+                    same = old is not None and float(old) == value
+                except (TypeError, ValueError):
+                    same = False
+            else:
+                same = bool(old) == value
+            if not same:
+                changed.append(f"{key} {old!r} -> {value!r}")
+        for key in ("points", "task"):
+            if key not in want and key in meta:
+                changed.append(f"{key} {meta[key]!r} removed")
+                del meta[key]
+        meta.update(want)
+        if cell.cell_type != source.cell_type:
+            changed.append(f"cell type {cell.cell_type} -> {source.cell_type}")
+            self.update_cell_type(cell, source.cell_type)
+        if "cell_type" in meta:
+            meta["cell_type"] = source.cell_type
+        meta.setdefault("schema_version", 3)
+        for key in sorted(set(meta) - METADATA_KEYS):
+            changed.append(f"unknown key {key!r} removed")
+            del meta[key]
+        if changed:
+            self._event(name, "relabelled, restored: " + ", ".join(changed))
+
+    def report_change(self, name: str, attr: str, old: Any, new: Any) -> None:
+        if attr == "checksum":
+            submitted = self._submitted_source
+            if submitted in (self.sources[name].source, self.released[name]):
+                return  # the released cell (hidden tests cut) or the source itself: untouched
+            self._event(name, "locked cell edited, reverted: " + _first_difference(self.released[name], submitted))
+        else:
+            self._event(name, f"{attr} changed ({new!r}, should be {old!r}), reverted")
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        self._submitted_source = cell.source
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def _put_back(self, nb: NotebookNode) -> None:
+        """Insert each missing graded cell after its nearest present predecessor in the source."""
+        for position, name in enumerate(self.order):
+            if name not in self.points:
+                continue
+            present = {
+                c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb.cells)
+            }
+            if name in present:
+                continue
+            cell = nbformat.from_dict(self.missing_cell_transform(
+                self.sources[name], self.points[name], is_solution=name in self.solutions
+            ))
+            cell.metadata.nbgrader["schema_version"] = 3
+            cell.metadata.nbgrader["locked"] = bool(self.sources[name].locked)
+            if nb.nbformat > 4 or (nb.nbformat == 4 and nb.nbformat_minor >= 5):
+                cell["id"] = f"restored-{name}"[:64]
+            at = 0
+            for before in reversed(self.order[:position]):
+                if before in present:
+                    at = present[before] + 1
+                    break
+            nb.cells.insert(at, cell)
+            self._event(name, "graded cell missing (deleted, or its label changed): put back and graded")
+
+    def preprocess(self, nb, resources):
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.db_url = resources["nbgrader"]["db_url"]
+        self.events: list[tuple[str, str]] = []
+        self.gradebook = Gradebook(self.db_url)
+        with self.gradebook:
+            self._load()
+            self._dedupe(nb)
+            for index, cell in enumerate(nb.cells):
+                self._relabel(cell, index)
+            for index, cell in enumerate(nb.cells):
+                nb.cells[index], resources = self.preprocess_cell(cell, resources, index)
+            if self.add_missing_cells:
+                self._put_back(nb)
+                nb, resources = self.add_missing_task_cells(nb, resources)
+        TamperReport(parent=self).write(*_ids(resources), self.events, replace=True)
+        return nb, resources
+
+
+# ---------------------------------------------------------------------- execute step
+
+
+def _text_bytes(out: NotebookNode) -> tuple[int, int]:
+    """(text bytes, binary bytes) of one output."""
+    if out.output_type == "stream":
+        return len(out.text.encode("utf-8", "replace")), 0
+    if out.output_type == "error":
+        return len(out.ename) + len(out.evalue) + sum(map(len, out.traceback)), 0
+    text = binary = 0
+    for mime, value in out.get("data", {}).items():
+        size = len(value if isinstance(value, str) else json.dumps(value))
+        if mime.startswith("image/") or mime.startswith("application/pdf"):
+            binary += size
+        else:
+            text += size
+    return text, binary
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, on a character boundary."""
+    return text.encode("utf-8", "replace")[: max(limit, 0)].decode("utf-8", "ignore")
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+
+
+class GradeExecute(Execute):
+    """nbgrader's ``Execute`` with byte caps on stored output and a plain timeout message."""
+
+    max_text_bytes_per_cell = Integer(
+        100_000, help="bytes of text output (printed, tracebacks, text results) kept per cell"
+    ).tag(config=True)
+    max_bytes_per_cell = Integer(
+        1_000_000, help="bytes of output of all kinds (pictures included) kept per cell"
+    ).tag(config=True)
+    max_bytes_per_notebook = Integer(
+        5_000_000, help="bytes of output kept per notebook"
+    ).tag(config=True)
+    max_error_chars = Integer(
+        2_000, help="characters kept of an error's message and of each traceback line"
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._used: dict[int, list[int]] = {}  # cell index -> [text bytes, all bytes] kept
+        self._cut: dict[int, int] = {}  # cell index -> bytes cut
+        self._timed_out: set[int] = set()
+        return super().preprocess(nb, resources, km)
+
+    # --- caps
+    def _recount(self, outs: list, cell_index: int) -> None:
+        used = self._used[cell_index] = [0, 0]
+        for out in outs:
+            text, binary = _text_bytes(out)
+            used[0] += text + OUTPUT_OVERHEAD
+            used[1] += text + binary + OUTPUT_OVERHEAD
+
+    def output(self, outs, msg, display_id, cell_index):
+        count = len(outs)
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is not None:
+            if len(outs) != count + 1 or cell_index not in self._used:  # a delayed clear_output
+                self._recount(outs[:-1], cell_index)
+            self._cap(outs, out, display_id, cell_index)
+        return out
+
+    def clear_output(self, outs, msg, cell_index):
+        super().clear_output(outs, msg, cell_index)
+        self._recount(outs, cell_index)  # what a cell cleared no longer counts
+
+    def _cap(self, outs: list, out: NotebookNode, display_id, cell_index: int) -> None:
+        """Trim ``out``, just appended to the cell's ``outs``, to what the caps leave."""
+        used = self._used[cell_index]
+        notebook = sum(u[1] for u in self._used.values())
+        text_left = self.max_text_bytes_per_cell - used[0] - OUTPUT_OVERHEAD
+        all_left = min(self.max_bytes_per_cell - used[1], self.max_bytes_per_notebook - notebook) - OUTPUT_OVERHEAD
+        text, binary = _text_bytes(out)
+        cut = 0
+        if out.output_type == "error":  # always kept: it decides the grade
+            limit = self.max_error_chars
+            out.evalue = out.evalue if len(out.evalue) <= limit else out.evalue[:limit] + " …"
+            out.traceback = [line if len(line) <= limit else line[:limit] + " …" for line in out.traceback]
+            cut = text - _text_bytes(out)[0]
+        elif out.output_type == "stream":
+            allowed = max(min(text_left, all_left), 0)
+            if text > allowed:
+                out.text = _cut(out.text, allowed)
+                cut = text - allowed
+        elif text > text_left or text + binary > all_left:
+            plain = out.get("data", {}).get("text/plain", "")
+            if isinstance(plain, list):
+                plain = "".join(plain)
+            if out.output_type == "execute_result":  # its text may be a partial score
+                out["data"] = {"text/plain": _cut(plain, min(max(text_left, 0), 1000))}
+            else:
+                out["data"] = {"text/plain": "[output not stored]" if display_id else ""}
+            cut = text + binary - _text_bytes(out)[0]
+        self._cut[cell_index] = self._cut.get(cell_index, 0) + max(cut, 0)
+        empty = (out.output_type == "stream" and not out.text) or (
+            out.output_type == "display_data" and not display_id and not any(out.get("data", {}).values()))
+        if empty and outs and outs[-1] is out:
+            outs.pop()
+            self._cut[cell_index] += OUTPUT_OVERHEAD if cut else 0
+            return
+        text, binary = _text_bytes(out)
+        used[0] += text + OUTPUT_OVERHEAD
+        used[1] += text + binary + OUTPUT_OVERHEAD
+
+    # --- timeouts
+    async def _async_handle_timeout(self, timeout, cell=None):
+        if cell is not None:
+            self._timed_out.add(id(cell))
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def _timeout_message(self, cell: NotebookNode) -> str:
+        where = ""
+        for out in cell.outputs:
+            if out.output_type == "error":
+                frames = CELL_FRAME.findall(ANSI.sub("", "\n".join(out.traceback)))
+                if frames:
+                    where = f" (in `{frames[-1]}`)"
+        timeout = self._get_timeout(cell)
+        verdict = ": this test scores 0" if utils.is_grade(cell) else ""
+        return (
+            f"your code ran longer than {timeout} s in this cell{where} and was stopped{verdict}. "
+            "Look for a loop that never ends, or work that grows much faster than it should."
+        )
+
+    def on_cell_executed(self, **kwargs):
+        super().on_cell_executed(**kwargs)
+        cell, cell_index = kwargs["cell"], kwargs["cell_index"]
+        if id(cell) in self._timed_out:
+            message = self._timeout_message(cell)
+            cell.outputs = [o for o in cell.outputs if o.output_type != "error"]
+            cell.outputs.append(nbformat.v4.new_output(
+                "error", ename="Timeout", evalue=message, traceback=["Timeout: " + message],
+            ))
+        cut = self._cut.get(cell_index, 0)
+        if cut > 0:
+            cell.outputs.append(nbformat.v4.new_output(
+                "stream", name="stdout",
+                text=(f"\n[{_kb(cut)} of output not stored: the autograder keeps "
+                      f"{_kb(self.max_text_bytes_per_cell)} of text and {_kb(self.max_bytes_per_cell)} "
+                      f"in all per cell, {_kb(self.max_bytes_per_notebook)} per notebook]\n"),
+            ))
+
+
+# ---------------------------------------------------------------------- grade step
+
+
+def score_from_errors(cell: NotebookNode) -> float | None:
+    """nbgrader's ``determine_grade`` without its rule that stderr output scores 0."""
+    if not utils.is_grade(cell):
+        raise ValueError("cell is not a grade cell")
+    max_points = float(cell.metadata["nbgrader"]["points"])
+    if utils.is_solution(cell) or cell.cell_type != "code":
+        return utils.determine_grade(cell)[0]
+    for output in cell.outputs:
+        if output.output_type == "error":
+            return 0
+        if output.output_type == "execute_result":
+            return utils.get_partial_grade(output, max_points)
+    return max_points
+
+
+def is_autograded(cell: NotebookNode) -> bool:
+    return utils.is_grade(cell) and not utils.is_solution(cell) and cell.cell_type == "code"
+
+
+def _clear_instructor_fields(grade) -> list[str]:
+    """Clear manual_score/extra_credit of an automatically graded cell's grade; say what."""
+    cleared = []
+    if grade.manual_score is not None:
+        cleared.append(f"manual_score {grade.manual_score:g} on an autograded cell cleared")
+        grade.manual_score = None
+    if grade.extra_credit:
+        cleared.append(f"extra_credit {grade.extra_credit:g} on an autograded cell cleared")
+    grade.extra_credit = None
+    return cleared
+
+
+class SaveAutoGradesFromErrors(SaveAutoGrades):
+    """``SaveAutoGrades`` scoring errors only, and ignoring manual scores on autograded cells."""
+
+    def preprocess(self, nb, resources):
+        self.events: list[tuple[str, str]] = []
+        nb, resources = super().preprocess(nb, resources)
+        TamperReport(parent=self).write(*_ids(resources), self.events, replace=False)
+        return nb, resources
+
+    def _add_score(self, cell, resources):
+        name = cell.metadata["nbgrader"]["grade_id"]
+        grade = self.gradebook.find_grade(name, self.notebook_id, self.assignment_id, self.student_id)
+        grade.auto_score = score_from_errors(cell)
+        if is_autograded(cell):
+            self.events += [(name, change) for change in _clear_instructor_fields(grade)]
+        grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+        self.gradebook.db.commit()
+
+
+def clear_manual_scores(db_url: str, course_id: str, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str, str, str, str]]:
+    """After a batch: clear manual scores and extra credit that appeared on automatically
+    graded cells of the (student, assignment) submissions (student code graded later in
+    the batch may have written them). Returns (student, assignment, notebook, cell, change)."""
+    events = []
+    with Gradebook(db_url, course_id) as gradebook:
+        for student, assignment in pairs:
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            for notebook in submission.notebooks:
+                solutions = {c.name for c in notebook.notebook.solution_cells}
+                for grade in notebook.grades:
+                    cell = grade.cell
+                    if cell.cell_type != "code" or cell.name in solutions:
+                        continue
+                    for change in _clear_instructor_fields(grade):
+                        events.append((student, assignment, notebook.name, cell.name, change + " (after the batch)"))
+                    grade.needs_manual_grade = grade.auto_score is None
+        gradebook.db.commit()
+    return events

@@ -1,0 +1,322 @@
+"""Autograding submissions that break or game the notebook (issue 11, first slice).
+
+Every submission is built from lecture 03's released notebook and its solutions and
+graded in one batch through ``course.instructor.autograde`` (the code behind
+``make autograde``), on a copy of the course with a 5 s cell timeout instead of 30 s.
+Each test asserts the exact score of every graded cell, as a careful grader gives it.
+What needs the sandbox (reading solutions, killing the kernel, patching the checks) is
+not here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from test_nbgrader_roundtrip import SOLUTION_MARKER, _nbgrader, _Text, _tree_digest
+
+from course import instructor
+from course.autograding import GradeExecute
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+    # old_nbformat and no_ids have no cell ids, on purpose
+    pytest.mark.filterwarnings("ignore::nbformat.warnings.MissingIDFieldWarning"),
+]
+
+A = "03-sgd"
+TIMEOUT = 5
+FULL = {"test_sgd_step": 2, "test_sgd_step_hidden": 1, "test_linear_decay": 2,
+        "test_linear_decay_hidden": 1, "test_minibatches": 2, "test_minibatches_hidden": 1}
+# The gradebook, found from the kernel's working directory (grading/autograded/<student>/<a>/).
+FORGE = """import pathlib, sqlite3
+db = next(p / "gradebook.db" for p in pathlib.Path.cwd().parents if (p / "gradebook.db").is_file())
+with sqlite3.connect(db) as con:
+    con.execute("UPDATE grade SET manual_score = 3, extra_credit = 1")
+"""
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells if _nbgrader(c).get("grade_id") == grade_id)
+
+
+def _solved(released, solution, **code):
+    """The released notebook with every exercise solved; ``code`` replaces some answers."""
+    nb = copy.deepcopy(released)
+    answers = {_nbgrader(c)["grade_id"]: SOLUTION_MARKER.sub("", c.source)
+               for c in solution.cells if _nbgrader(c).get("solution")}
+    answers.update(code)
+    for cell in nb.cells:
+        if _nbgrader(cell).get("solution"):
+            cell.source = answers[_nbgrader(cell)["grade_id"]]
+    return nb
+
+
+def _in_body(source: str, function: str, line: str) -> str:
+    """``source`` with ``line`` as the first statement of ``function``'s body."""
+    head = next(l for l in source.splitlines() if l.startswith(f"def {function}("))
+    return source.replace(head, f"{head}\n    {line}", 1)
+
+
+def _raw(nb, minor: int) -> str:
+    """JSON of ``nb`` as nbformat 4.``minor`` without cell ids (as old Jupyter wrote it)."""
+    data = json.loads(nbformat.writes(nb))
+    data["nbformat_minor"] = minor
+    for cell in data["cells"]:
+        cell.pop("id", None)
+    return json.dumps(data, indent=1)
+
+
+def _submissions(repo: Path, released, solution) -> dict[str, dict[str, str]]:
+    """student -> {file name: notebook JSON}."""
+    name = f"{A}.ipynb"
+    answers = {_nbgrader(c)["grade_id"]: SOLUTION_MARKER.sub("", c.source)
+               for c in solution.cells if _nbgrader(c).get("solution")}
+    sign_error = (repo / "tests" / "mutants" / "sgd_step" / "sign_error.py").read_text()
+    subs = {}
+
+    subs["honest"] = _solved(released, solution)
+
+    # sgd_step wrong and its visible test deleted; test_linear_decay deleted (code right);
+    # test_minibatches moved to the end.
+    nb = _solved(released, solution, sgd_step=sign_error)
+    moved = _cell(nb, "test_minibatches")
+    nb.cells = [c for c in nb.cells if _nbgrader(c).get("grade_id") not in ("test_sgd_step", "test_linear_decay", "test_minibatches")]
+    nb.cells.append(moved)
+    subs["deleted"] = nb
+
+    # a test cell's grade_id renamed (and emptied)
+    nb = _solved(released, solution)
+    cell = _cell(nb, "test_linear_decay")
+    cell.metadata.nbgrader["grade_id"], cell.source = "my_test", "pass"
+    subs["renamed"] = nb
+
+    # solution cell relabelled as a test worth 5; a test relabelled as a solution and
+    # emptied; a hidden-test cell stripped of its nbgrader metadata
+    nb = _solved(released, solution)
+    _cell(nb, "sgd_step").metadata.nbgrader.update(grade=True, points=5, locked=True)
+    cell = _cell(nb, "test_minibatches")
+    cell.metadata.nbgrader.update(grade=False, solution=True, locked=False)
+    cell.metadata.nbgrader.pop("points")
+    cell.source = "pass"
+    del _cell(nb, "test_linear_decay_hidden").metadata["nbgrader"]
+    subs["relabelled"] = nb
+
+    # locked cells edited: a test emptied (its code wrong), a hidden-test cell replaced (its
+    # code right), a test's points raised, the title rewritten
+    nb = _solved(released, solution, sgd_step=sign_error)
+    _cell(nb, "test_sgd_step").source = "pass"
+    _cell(nb, "test_minibatches_hidden").source = "print('all hidden tests pass')"
+    _cell(nb, "test_linear_decay").metadata.nbgrader["points"] = 100
+    _cell(nb, "title").source = "# My own lecture"
+    subs["edited"] = nb
+
+    # 50 MB printed by a solution cell; stderr (a print and a warning) from a graded function
+    subs["loud"] = _solved(
+        released, solution,
+        sgd_step=answers["sgd_step"] + "\nprint('x' * 50_000_000)\n",
+        linear_decay=_in_body(answers["linear_decay"], "linear_decay",
+                              "import sys, warnings; print('debug', file=sys.stderr); "
+                              "warnings.warn('just a warning')"),
+    )
+
+    subs["looping"] = _solved(released, solution,
+                              minibatches=_in_body(answers["minibatches"], "minibatches", "while True: pass"))
+
+    # the released notebook, unsolved, plus a cell writing manual scores into the gradebook
+    nb = copy.deepcopy(released)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(FORGE))
+    subs["mallory"] = nb
+
+    subs = {student: {name: nbformat.writes(nb)} for student, nb in subs.items()}
+    subs["old_nbformat"] = {name: _raw(_solved(released, solution), 4)}
+    subs["no_ids"] = {name: _raw(_solved(released, solution), 5)}
+    subs["two_copies"] = {name: nbformat.writes(_solved(released, solution)),
+                          f"{A}-Copy1.ipynb": nbformat.writes(released)}
+    return subs
+
+
+EXPECTED = {
+    "honest": FULL,
+    "deleted": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
+    "renamed": FULL,
+    "relabelled": FULL,
+    "edited": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
+    "loud": FULL,
+    "looping": {**FULL, "test_minibatches": 0, "test_minibatches_hidden": 0},
+    "mallory": dict.fromkeys(FULL, 0),
+    "old_nbformat": FULL,
+    "no_ids": FULL,
+    "two_copies": FULL,
+}
+
+
+@pytest.fixture(scope="module")
+def graded(repo, tmp_path_factory):
+    """Release lecture 03 in a course copy, autograde every submission in one batch."""
+    root = tmp_path_factory.mktemp("hostile")
+    config = (repo / "nbgrader_config.py").read_text()
+    (root / "nbgrader_config.py").write_text(config + f"\nc.Execute.timeout = {TIMEOUT}  # test: quicker loops\n")
+    shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    instructor.release(root, [A])
+    solution = nbformat.read(root / "solutions" / A / f"{A}.ipynb", as_version=4)
+    released = nbformat.read(root / "notebooks" / A / f"{A}.ipynb", as_version=4)
+    submitted = root / "grading" / "submitted"
+    for student, files in _submissions(repo, released, solution).items():
+        (submitted / student / A).mkdir(parents=True)
+        for filename, text in files.items():
+            (submitted / student / A / filename).write_text(text)
+    before = _tree_digest(submitted)
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        instructor.autograde(root)
+    print(printed.getvalue())
+    api = instructor._api(root)
+    for student in ("looping", "loud"):
+        assert api.generate_feedback(A, student, force=True)["success"]
+
+    scores, max_scores = {}, {}
+    with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "optim-dl") as gradebook:
+        for student in EXPECTED:
+            notebook = gradebook.find_submission_notebook(A, A, student)
+            scores[student] = {g.name: g.score for g in notebook.grades}
+            max_scores[student] = {g.name: g.max_score for g in notebook.grades}
+            assert all(g.extra_credit in (None, 0) for g in notebook.grades), f"{student}: extra credit"
+    report = list(csv.DictReader((root / "grading" / "tamper-report.csv").open()))
+    return {"root": root, "scores": scores, "max_scores": max_scores, "report": report,
+            "printed": printed.getvalue(), "before": before}
+
+
+def _autograded(graded, student):
+    return nbformat.read(graded["root"] / "grading" / "autograded" / student / A / f"{A}.ipynb", as_version=4)
+
+
+def _changes(graded, student, forged=False):
+    """The tamper report's (cell, change) rows for ``student``; without the manual scores
+    that mallory's code wrote for classmates graded before her, unless ``forged``."""
+    return {(row["cell"], row["change"]) for row in graded["report"]
+            if row["student"] == student and (forged or "(after the batch)" not in row["change"])}
+
+
+def _has(changes, cell, words):
+    return any(c == cell and words in change for c, change in changes)
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_each_graded_cell_scores_what_the_code_deserves(graded, student):
+    assert graded["scores"][student] == EXPECTED[student]
+    assert graded["max_scores"][student] == FULL, "the points of a test cell come from the source"
+
+
+def test_honest_submissions_leave_the_tamper_report_empty(graded):
+    for student in ("honest", "old_nbformat", "no_ids", "two_copies", "loud", "looping"):
+        assert not _changes(graded, student), student
+
+
+def test_deleted_cells_are_put_back_where_they_were(graded):
+    changes = _changes(graded, "deleted")
+    assert _has(changes, "test_sgd_step", "put back") and _has(changes, "test_linear_decay", "put back")
+    assert len(changes) == 2, "a moved cell is no change"
+    ids = [_nbgrader(c).get("grade_id") for c in _autograded(graded, "deleted").cells]
+    assert ids.index("test_sgd_step") == ids.index("sgd_step") + 1
+    assert ids.index("test_linear_decay") == ids.index("linear_decay") + 1
+    assert ids[-1] == "test_minibatches"
+
+
+def test_relabelled_cells_are_restored_and_reported(graded):
+    renamed, relabelled = _changes(graded, "renamed"), _changes(graded, "relabelled")
+    assert _has(renamed, "my_test", "not in the gradebook") and _has(renamed, "test_linear_decay", "put back")
+    assert _has(relabelled, "sgd_step", "grade True -> False")
+    assert _has(relabelled, "test_minibatches", "solution True -> False")
+    assert _has(relabelled, "test_minibatches", "locked cell edited")
+    assert _has(relabelled, "test_linear_decay_hidden", "put back")
+    cell = _cell(_autograded(graded, "relabelled"), "sgd_step")
+    assert not _nbgrader(cell)["grade"] and "def sgd_step" in cell.source, "the student's answer stays"
+
+
+def test_locked_cell_edits_are_reverted_and_reported(graded):
+    changes = _changes(graded, "edited")
+    assert _has(changes, "test_sgd_step", "locked cell edited, reverted: 'check_sgd_step(sgd_step)' -> 'pass'")
+    assert _has(changes, "test_minibatches_hidden", "locked cell edited")
+    assert _has(changes, "test_linear_decay", "points 100 -> 2.0")
+    assert _has(changes, "title", "locked cell edited")
+    assert len(changes) == 4
+    assert "edited/03-sgd/03-sgd test_sgd_step: locked cell edited" in graded["printed"]
+    nb = _autograded(graded, "edited")
+    assert "### BEGIN HIDDEN TESTS" in _cell(nb, "test_minibatches_hidden").source
+
+
+def test_manual_scores_written_by_student_code_are_cleared(graded):
+    changes = _changes(graded, "mallory")
+    for cell in FULL:
+        assert _has(changes, cell, "manual_score 3 on an autograded cell cleared")
+        assert _has(changes, cell, "extra_credit 1 on an autograded cell cleared")
+    # written into classmates graded before her in the batch, too: cleared after the batch
+    for student in ("deleted", "edited", "honest", "looping", "loud"):
+        assert _has(_changes(graded, student, forged=True), "test_sgd_step",
+                    "manual_score 3 on an autograded cell cleared (after the batch)"), student
+
+
+def test_output_is_capped_in_bytes(graded):
+    nb = _autograded(graded, "loud")
+    outputs = _cell(nb, "sgd_step").outputs
+    stored = sum(len(o.get("text", "").encode()) for o in outputs)
+    assert stored <= 100_000 + 500
+    assert "of output not stored" in outputs[-1].text
+    path = graded["root"] / "grading" / "autograded" / "loud" / A / f"{A}.ipynb"
+    assert path.stat().st_size < 1_500_000
+    page = graded["root"] / "grading" / "feedback" / "loud" / A / f"{A}.html"
+    assert page.stat().st_size < 2_500_000
+
+
+def test_stderr_alone_does_not_fail_a_test(graded):
+    outputs = _cell(_autograded(graded, "loud"), "test_linear_decay").outputs
+    assert any(o.output_type == "stream" and o.name == "stderr" for o in outputs)
+    assert graded["scores"]["loud"]["test_linear_decay"] == 2
+
+
+def test_a_timeout_is_told_in_plain_words(graded):
+    nb = _autograded(graded, "looping")
+    for name in ("test_minibatches", "test_minibatches_hidden"):
+        [error] = [o for o in _cell(nb, name).outputs if o.output_type == "error"]
+        assert error.evalue.startswith(f"your code ran longer than {TIMEOUT} s in this cell (in `minibatches`)")
+    page = graded["root"] / "grading" / "feedback" / "looping" / A / f"{A}.html"
+    text = _Text.of(page.read_text())
+    assert f"your code ran longer than {TIMEOUT} s in this cell (in `minibatches`)" in text
+    assert "KeyboardInterrupt" not in text and "CellTimeoutError" not in text
+
+
+def test_grading_leaves_submissions_untouched(graded):
+    assert _tree_digest(graded["root"] / "grading" / "submitted") == graded["before"]
+
+
+def test_caps_count_bytes_of_every_kind_of_output(tmp_path):
+    """GradeExecute alone: text, pictures, cleared animations, many tiny outputs, errors."""
+    cells = [
+        "for i in range(200):\n    print('y' * 10_000, flush=True)",
+        "from IPython.display import display, clear_output\n"
+        "for i in range(20):\n    display({'image/png': 'A' * 150_000}, raw=True)",
+        "for i in range(30):\n    clear_output(wait=True)\n    display({'image/png': 'B' * 150_000}, raw=True)",
+        "for i in range(3000):\n    display('z')",
+        "raise ValueError('x' * 1_000_000)",
+        "print('fine')",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    GradeExecute(timeout=30).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    sizes = [len(json.dumps(c.outputs)) for c in nb.cells]
+    cut = ["of output not stored" in c.outputs[-1].get("text", "") for c in nb.cells]
+    assert cut == [True, True, False, True, True, False]
+    assert sizes[0] < 101_000 and 700_000 < sizes[1] < 1_001_000 and sizes[3] < 121_000
+    assert sizes[2] < 151_000 and len(nb.cells[2].outputs) == 1, "cleared output gives its bytes back"
+    [error] = [o for o in nb.cells[4].outputs if o.output_type == "error"]
+    assert error.ename == "ValueError" and sizes[4] < 10_000
+    assert nb.cells[5].outputs[0].text == "fine\n"
