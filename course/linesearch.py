@@ -213,6 +213,17 @@ def backtracking(
                             f"no step with sufficient decrease in {maxiter} evaluations")
 
 
+def _wolfe_settings(c1: float, c2: float, alpha0: float, alpha_max: float,
+                    maxiter: int) -> tuple[float, float, int]:
+    """Check the constants of a Wolfe line search; return (α₀, α_max, maxiter)."""
+    _constants(c1, c2)
+    alpha_max = check.positive("alpha_max", alpha_max)
+    alpha = check.positive("alpha0", alpha0)
+    if alpha > alpha_max:
+        raise ValueError(f"alpha0 must be at most alpha_max = {alpha_max}, got {alpha}")
+    return alpha, alpha_max, check.integer("maxiter", maxiter, 1)
+
+
 @dataclass(frozen=True)
 class _Trial:
     """One evaluated step: α, the point θ + αd, φ(α), and ∇f and φ'(α) if evaluated."""
@@ -234,6 +245,18 @@ class _Phi:
     def __init__(self, f: Function, grad: Gradient, x: Array, d: Array, xp: Any) -> None:
         self.f, self.grad, self.x, self.d, self.xp = f, grad, x, d, xp
         self.nfev = self.ngev = 0
+
+    def start(self, fx: Any, g: Array | None) -> _Trial:
+        """The trial α = 0: φ(0) = f(θ) and φ'(0) = gᵀd < 0, from ``fx`` and ``g`` where the
+        caller has them (else evaluated here, and counted)."""
+        if fx is None:
+            self.nfev += 1
+            fx = self.f(self.x)
+        if g is None:
+            self.ngev += 1
+            g = self.grad(self.x)
+        return _Trial(0.0, self.x, finite_value("f(x)", fx), finite_gradient("g", g, self.x),
+                      _slope(self.xp, g, self.d))
 
     def value(self, alpha: float) -> _Trial:
         point = self.x + alpha * self.d
@@ -383,20 +406,9 @@ def strong_wolfe(
         its gradient is not finite at θ or at a trial point.
     """
     xp = check.float_arrays(x=x, d=d)
-    _constants(c1, c2)
-    alpha_max = check.positive("alpha_max", alpha_max)
-    alpha = check.positive("alpha0", alpha0)
-    if alpha > alpha_max:
-        raise ValueError(f"alpha0 must be at most alpha_max = {alpha_max}, got {alpha}")
-    maxiter = check.integer("maxiter", maxiter, 1)
+    alpha, alpha_max, maxiter = _wolfe_settings(c1, c2, alpha0, alpha_max, maxiter)
     phi = _Phi(f, grad, x, d, xp)
-    if fx is None:
-        phi.nfev += 1
-        fx = f(x)
-    if g is None:
-        phi.ngev += 1
-        g = grad(x)
-    start = _Trial(0.0, x, finite_value("f(x)", fx), finite_gradient("g", g, x), _slope(xp, g, d))
+    start = phi.start(fx, g)
     prev = start
     while phi.nfev < maxiter:
         trial = phi.value(alpha)
@@ -538,21 +550,10 @@ def more_thuente(
         As :func:`strong_wolfe`.
     """
     xp = check.float_arrays(x=x, d=d)
-    _constants(c1, c2)
-    alpha_max = check.positive("alpha_max", alpha_max)
-    alpha = check.positive("alpha0", alpha0)
-    if alpha > alpha_max:
-        raise ValueError(f"alpha0 must be at most alpha_max = {alpha_max}, got {alpha}")
+    alpha, alpha_max, maxiter = _wolfe_settings(c1, c2, alpha0, alpha_max, maxiter)
     xtol = check.non_negative("xtol", xtol)
-    maxiter = check.integer("maxiter", maxiter, 1)
     phi = _Phi(f, grad, x, d, xp)
-    if fx is None:
-        phi.nfev += 1
-        fx = f(x)
-    if g is None:
-        phi.ngev += 1
-        g = grad(x)
-    start = _Trial(0.0, x, finite_value("f(x)", fx), finite_gradient("g", g, x), _slope(xp, g, d))
+    start = phi.start(fx, g)
     sufficient = c1 * start.slope  # ψ'(0); sufficient decrease is φ(α) ≤ φ(0) + α·sufficient
     best = other = start
     bracketed, first_stage = False, True

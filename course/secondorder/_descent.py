@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, Protocol
 
 from course.linesearch import LineSearchResult, finite_gradient, finite_value
-from course.secondorder.result import OptimizeResult, Path, check_tolerances, check_x0
+from course.secondorder.result import OptimizeResult, Path, check_tolerances, check_x0, gradient_test
 
 Array = Any
 
@@ -58,11 +58,9 @@ def minimize(
     path, decrease = Path(x0, record_path), None
     for nit in range(maxiter + 1):
         grad_norm = float(xp.linalg.vector_norm(g))
-        if grad_norm <= tol:
-            converged, message = True, f"‖g‖ = {grad_norm:.3g} ≤ tol after {nit} iterations"
-            break
-        if nit == maxiter:
-            converged, message = False, f"maxiter = {maxiter} iterations without ‖g‖ ≤ tol"
+        stop = gradient_test(grad_norm, tol, nit, maxiter)
+        if stop:
+            converged, message = stop
             break
         d = rule.direction(g)
         slope = float(xp.vecdot(g, d))

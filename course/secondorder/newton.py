@@ -8,7 +8,7 @@ import array_api_compat
 
 from course import validation as check
 from course.linesearch import exact_quadratic_step, finite_gradient, finite_value
-from course.secondorder.result import OptimizeResult, Path, check_tolerances, check_x0
+from course.secondorder.result import OptimizeResult, Path, check_tolerances, check_x0, gradient_test
 
 Array = Any
 
@@ -77,11 +77,9 @@ def newton(
     g = finite_gradient("grad(x0)", grad(x0), x0)
     for nit in range(maxiter + 1):
         grad_norm = float(xp.linalg.vector_norm(g))
-        if grad_norm <= tol:
-            converged, message = True, f"‖g‖ = {grad_norm:.3g} ≤ tol after {nit} iterations"
-            break
-        if nit == maxiter:
-            converged, message = False, f"maxiter = {maxiter} iterations without ‖g‖ ≤ tol"
+        stop = gradient_test(grad_norm, tol, nit, maxiter)
+        if stop:
+            converged, message = stop
             break
         x = x - xp.linalg.solve(_hessian(hess, x, n) + shift, g)
         g = finite_gradient(f"grad(x) at iteration {nit + 1}", grad(x), x)

@@ -90,3 +90,13 @@ def check_tolerances(tol: float, maxiter: int) -> tuple[float, int]:
 def default_maxiter(x0: Array, maxiter: int | None) -> int:
     """``maxiter``, or 200 n iterations (as scipy.optimize) when it is None."""
     return 200 * x0.shape[0] if maxiter is None else maxiter
+
+
+def gradient_test(grad_norm: float, tol: float, nit: int, maxiter: int) -> tuple[bool, str] | None:
+    """Whether a gradient-based solver stops at iteration ``nit``: (converged, message)
+    when ‖g‖ ≤ tol or ``maxiter`` iterations are done, else None."""
+    if grad_norm <= tol:
+        return True, f"‖g‖ = {grad_norm:.3g} ≤ tol after {nit} iterations"
+    if nit == maxiter:
+        return False, f"maxiter = {maxiter} iterations without ‖g‖ ≤ tol"
+    return None
