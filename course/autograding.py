@@ -36,20 +36,31 @@ costs the whole notebook.
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import os
+import queue
 import re
+import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
 import nbformat
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, Execute, OverwriteCells, SaveAutoGrades
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
+
+from course.sandbox import SandboxedKernelManager, SandboxUnavailable, check_available
+from course.verdict import TrustedTest
 
 REPORT_FIELDS = ("student", "assignment", "notebook", "cell", "change")
 # Keys of nbgrader's cell metadata (schema 3); any other key fails its validator.
@@ -331,7 +342,26 @@ def _kb(size: int) -> str:
 
 
 class GradeExecute(Execute):
-    """nbgrader's ``Execute`` with byte caps on stored output and a plain timeout message."""
+    """nbgrader's ``Execute``, hardened: the notebook runs in the sandbox, graded test
+    cells are judged in the grader's process, a dead or hung kernel costs only its cell,
+    stored output is capped in bytes, and timeouts are worded plainly.
+
+    * ``sandbox`` (default True): the kernel runs in :mod:`course.sandbox`; without
+      bubblewrap autograding stops with a message saying how to install it, unless the
+      instructor sets ``GradeExecute.sandbox = False`` (``make autograde UNSAFE=1``).
+    * Each graded test cell (grade, not solution) is run by :class:`course.verdict.TrustedTest`
+      while the notebook answers through :mod:`course.bridge`. What the student's code prints
+      during the hidden tests is not kept (it could show their inputs).
+    * When the kernel dies, or stays busy after a timeout's interrupt, the cell gets an
+      error saying so in plain words, a new kernel starts (up to ``max_restarts`` times)
+      and the cells before it run again, without the cells that killed or hung a kernel
+      and without the test cells; the notebook goes on.
+    """
+
+    sandbox = Bool(True, help="run notebooks in the bubblewrap sandbox (course.sandbox)").tag(config=True)
+    max_restarts = Integer(10, help="new kernels started per notebook after one died or hung").tag(config=True)
+    grace = Integer(10, help="seconds the notebook's side of a test cell may run past the cell's "
+                    "timeout before it is interrupted").tag(config=True)
 
     max_text_bytes_per_cell = Integer(
         100_000, help="bytes of text output (printed, tracebacks, text results) kept per cell"
@@ -347,10 +377,148 @@ class GradeExecute(Execute):
     ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
+        """Run every cell (test cells judged outside the notebook), restarting a dead kernel."""
         self._used: dict[int, list[int]] = {}  # cell index -> [text bytes, all bytes] kept
         self._cut: dict[int, int] = {}  # cell index -> bytes cut
         self._timed_out: set[int] = set()
-        return super().preprocess(nb, resources, km)
+        self._skip: set[int] = set()  # cells not run again after a restart
+        self._restarts = 0
+        NotebookClient.__init__(self, nb, km)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        self._assignment = (resources or {}).get("nbgrader", {}).get("assignment", "notebook")
+        with tempfile.TemporaryDirectory(prefix="course-verdict-") as folder:
+            self._folder = folder  # the test cells' sockets, without the sandbox
+            with self.setup_kernel():
+                info = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+                for index, cell in enumerate(self.nb.cells):
+                    self._run(cell, index)
+        self.set_widgets_metadata()
+        return self.nb, self.resources
+
+    def create_kernel_manager(self):
+        if not self.sandbox:
+            return super().create_kernel_manager()
+        try:
+            check_available()
+        except SandboxUnavailable as error:
+            raise SandboxUnavailable(
+                f"{error}. Autograding runs students' code in that sandbox; to grade without it, on a "
+                "machine you can afford to lose, run `make autograde UNSAFE=1` "
+                "(nbgrader: --GradeExecute.sandbox=False)") from None
+        self.km = SandboxedKernelManager(kernel_name=self.kernel_name or "python3", config=self.config,
+                                         assignment=self._assignment)
+        return self.km
+
+    # --- cells
+    def _run(self, cell: NotebookNode, index: int) -> None:
+        if cell.cell_type != "code" or not cell.source.strip():
+            return
+        if self.km is None:  # no kernel left (max_restarts reached)
+            cell.outputs = [_error("NotRun", "not run: the Python process running your notebook died or hung "
+                                   f"{self.max_restarts + 1} times in earlier cells")]
+            return
+        if is_autograded(cell):
+            self._judge(cell, index)
+            return
+        outcome = self._execute(cell, index)
+        if outcome == "died":
+            cell.outputs.append(_error("ProcessDied", _DIED.format(where="while running this cell")))
+        elif outcome == "hung" and not any(o.output_type == "error" and o.ename == "Timeout" for o in cell.outputs):
+            cell.outputs.append(_error("Timeout", self._timeout_message(cell)))
+        if outcome != "ok":
+            self._skip.add(index)
+            self._restart(index)
+
+    def _execute(self, cell: NotebookNode, index: int, store_history: bool = True) -> str:
+        """Run ``cell`` in the kernel: "ok", "died" (the kernel died) or "hung" (it timed out
+        and did not answer afterwards)."""
+        try:
+            self.execute_cell(cell, index, store_history=store_history)
+        except DeadKernelError:
+            return "died"
+        except CellTimeoutError:  # no reply, nor the end of its output, after the interrupt
+            self._timed_out.add(id(cell))
+            return "hung" if not self._responsive() else "ok"
+        if id(cell) in self._timed_out and not self._responsive():
+            return "hung"
+        return "ok"
+
+    def _judge(self, cell: NotebookNode, index: int) -> None:
+        """Run a graded test cell in this process against the notebook (course.verdict)."""
+        folder = self.km.shared_folder if isinstance(self.km, SandboxedKernelManager) else self._folder
+        test = TrustedTest(folder, cell.source, self._get_timeout(cell))
+        stand_in = nbformat.v4.new_code_cell(test.serve_code, metadata={"course_stand_in": True})
+        thread = threading.Thread(target=test.run, name="graded test", daemon=True)
+        thread.start()
+        try:
+            outcome = self._execute(stand_in, index, store_history=False)
+        finally:
+            self.nb.cells[index] = cell  # nbclient puts the cell it ran in the notebook
+            test.stop_waiting()
+            thread.join(self.grace)
+        if thread.is_alive():
+            test.outputs = [_error("GraderError", "the autograder could not finish this test: it scores 0; "
+                                   "ask your instructor to look at it")]
+        printed = [o for o in stand_in.outputs if o.output_type == "stream"]
+        if test.hidden and any(o.get("text", "").strip() for o in printed):
+            printed = [nbformat.v4.new_output("stream", name="stdout", text=(
+                "[what your code printed during the hidden tests is not shown]\n"))]
+        cell.outputs = printed + test.outputs
+        cell.execution_count = None
+        if outcome != "ok":
+            self._restart(index)
+
+    async def _async_cleanup_kernel(self) -> None:
+        if self.km is not None:  # None once max_restarts kernels died
+            await super()._async_cleanup_kernel()
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
+
+    def _get_timeout(self, cell):
+        timeout = super()._get_timeout(cell)
+        if cell is not None and cell.metadata.get("course_stand_in") and timeout is not None:
+            return timeout + self.grace
+        return timeout
+
+    # --- dead and hung kernels
+    def _responsive(self, seconds: float = 5) -> bool:
+        """Whether the kernel answers a kernel_info request within ``seconds``."""
+        if not run_sync(self.km.is_alive)():
+            return False
+        msg_id = self.kc.kernel_info()
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                reply = run_sync(self.kc.shell_channel.get_msg)(timeout=left)
+            except queue.Empty:
+                return False
+            if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                return True
+        return False
+
+    def _restart(self, index: int) -> None:
+        """A new kernel in place of a dead or hung one; cells before ``index`` run again."""
+        self._cleanup_kernel()
+        self._restarts += 1
+        if self._restarts > self.max_restarts:
+            return
+        self.km = self.create_kernel_manager()
+        self.start_new_kernel()
+        self.start_new_kernel_client()
+        used, cut = copy.deepcopy(self._used), dict(self._cut)
+        for before in range(index):
+            cell = self.nb.cells[before]
+            if (cell.cell_type != "code" or before in self._skip or is_autograded(cell)
+                    or not cell.source.strip()):
+                continue
+            outcome = self._execute(copy.deepcopy(cell), before)
+            self.nb.cells[before] = cell  # the outputs of the first run stay
+            if outcome != "ok":
+                self._skip.add(before)
+                return self._restart(index)
+        self._used, self._cut = used, cut
 
     # --- caps
     def _recount(self, outs: list, cell_index: int) -> None:
@@ -448,6 +616,15 @@ class GradeExecute(Execute):
                       f"{_kb(self.max_text_bytes_per_cell)} of text and {_kb(self.max_bytes_per_cell)} "
                       f"in all per cell, {_kb(self.max_bytes_per_notebook)} per notebook]\n"),
             ))
+
+
+_DIED = ("the Python process running your notebook died {where} (it crashed, exited, or used more "
+         "memory or CPU time than allowed). The autograder started a new one and ran your earlier cells "
+         "again for the cells after this one.")
+
+
+def _error(ename: str, evalue: str) -> NotebookNode:
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
 # ---------------------------------------------------------------------- grade step

@@ -35,6 +35,7 @@ from traitlets import List
 from traitlets.config.loader import PyFileConfigLoader
 
 from course.autograding import TamperReport, clear_manual_scores
+from course.sandbox import SandboxUnavailable, check_available
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -204,8 +205,12 @@ def _student_assignments(directory: Path) -> list[tuple[str, str]]:
     ]
 
 
-def autograde(root: str | Path = ".") -> list[tuple[str, str]]:
+def autograde(root: str | Path = ".", unsafe: bool = False) -> list[tuple[str, str]]:
     """Autograde every submission in ``grading/submitted/<student>/<assignment>/``.
+
+    Each notebook runs in the sandbox of :mod:`course.sandbox` and its graded test
+    cells are judged in this process (:mod:`course.verdict`); without bubblewrap this
+    refuses to start, unless ``unsafe`` (students' code then runs as you, with your files).
 
     Students are added to the gradebook on the way; a submission graded before is
     graded again (its old ``grading/autograded`` copy is replaced). Test cells are
@@ -218,6 +223,17 @@ def autograde(root: str | Path = ".") -> list[tuple[str, str]]:
     Returns the graded (student, assignment) pairs.
     """
     api = _api(root)
+    if unsafe:
+        api.config.GradeExecute.sandbox = False
+        api = NbGraderAPI(config=api.config)
+        print("warning: grading WITHOUT the sandbox: students' code runs as you and can read and "
+              "change your files", file=sys.stderr)
+    elif api.config.GradeExecute.get("sandbox", True):
+        try:
+            check_available()
+        except SandboxUnavailable as error:
+            raise PipelineError(f"{error}. Students' code runs in that sandbox; to grade without it, on a "
+                                "machine you can afford to lose: make autograde UNSAFE=1") from None
     submitted = _course_path(api, "submitted_directory")
     pairs = _student_assignments(submitted)
     if not pairs:
@@ -319,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         "--overwrite", action="store_true",
         help="release even over notebooks with uncommitted changes",
     )
+    parser.add_argument(
+        "--unsafe", action="store_true",
+        help="autograde without the sandbox (students' code runs as you, with your files)",
+    )
     args = parser.parse_args(argv)
     # nbgrader 0.9 triggers harmless SQLAlchemy 2 autoflush warnings while grading.
     warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
@@ -327,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.step == "release":
             release(args.root, args.assignments or None, overwrite=args.overwrite)
+        elif args.step == "autograde":
+            autograde(args.root, unsafe=args.unsafe)
         else:
             STEPS[args.step](args.root)
     except PipelineError as error:

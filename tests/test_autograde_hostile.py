@@ -1,11 +1,13 @@
-"""Autograding submissions that break or game the notebook (issue 11, first slice).
+"""Autograding submissions that break, game or attack the notebook (issue 11).
 
 Every submission is built from lecture 03's released notebook and its solutions and
 graded in one batch through ``course.instructor.autograde`` (the code behind
-``make autograde``), on a copy of the course with a 5 s cell timeout instead of 30 s.
-Each test asserts the exact score of every graded cell, as a careful grader gives it.
-What needs the sandbox (reading solutions, killing the kernel, patching the checks) is
-not here.
+``make autograde``), sandboxed, on a copy of the course with a 5 s cell timeout instead
+of 30 s. Each test asserts the exact score of every graded cell, as a careful grader
+gives it; the attacks (reading the solutions or the gradebook, writing classmates' work
+or the course package, the network, processes left behind, killing the kernel, patching
+the checks, calling the reference in disguise) must fail, cost only the exercise they
+were in, and leave nothing changed outside the submission's own output.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ import copy
 import csv
 import io
 import json
+import os
 import shutil
+import socket
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -24,7 +29,7 @@ from nbgrader.api import Gradebook
 from test_nbgrader_roundtrip import SOLUTION_MARKER, _nbgrader, _Text, _tree_digest
 
 from course import instructor
-from course.autograding import GradeExecute
+from course.autograding import GradeExecute, clear_manual_scores
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
@@ -41,6 +46,61 @@ FORGE = """import pathlib, sqlite3
 db = next(p / "gradebook.db" for p in pathlib.Path.cwd().parents if (p / "gradebook.db").is_file())
 with sqlite3.connect(db) as con:
     con.execute("UPDATE grade SET manual_score = 3, extra_credit = 1")
+"""
+# A process that outlives its cell, if nothing stops it: `sleep` with a marker argument.
+MARKER = "987654"
+CANARY = "COURSE_TEST_CANARY"  # in the grader's environment, never the kernel's
+# What a student who knows the instructor's paths tries; each attempt prints 'open' or 'blocked'.
+SNOOP = """import os, socket, sqlite3, subprocess, pathlib
+import course
+ROOT, REPO, PORT = {root!r}, {repo!r}, {port}
+def attempt(what, action):
+    try:
+        action()
+        print(what, "open")
+    except Exception:
+        print(what, "blocked")
+attempt("read solutions", lambda: open(ROOT + "/solutions/03-sgd/03-sgd.ipynb").read())
+attempt("read gradebook", lambda: open(ROOT + "/grading/gradebook.db", "rb").read())
+attempt("write gradebook", lambda: sqlite3.connect(ROOT + "/grading/gradebook.db").execute(
+    "UPDATE grade SET manual_score = 3").connection.commit())
+attempt("write classmate", lambda: open(ROOT + "/grading/submitted/honest/03-sgd/03-sgd.ipynb", "w").write("{{}}"))
+attempt("write autograded", lambda: open(ROOT + "/grading/autograded/honest/03-sgd/03-sgd.ipynb", "w").write("{{}}"))
+attempt("write course", lambda: open(course.__file__, "a").write("# patched"))
+attempt("write checkout", lambda: open(REPO + "/course/checks/__init__.py", "a").write("# patched"))
+attempt("read home", lambda: os.listdir(os.path.expanduser("~root")) and open("/etc/shadow").read())
+attempt("network", lambda: socket.create_connection(("127.0.0.1", PORT), timeout=2))
+attempt("environment", lambda: os.environ[{canary!r}])
+open("scratch.txt", "w").write("mine")  # the scratch copy of its own folder: allowed
+subprocess.Popen(["sleep", {marker!r}])
+subprocess.Popen(["sh", "-c", "nohup sleep {marker} >/dev/null 2>&1 &"], start_new_session=True)
+"""
+# Ways of calling the reference that the code inspection missed before.
+DISGUISED = {
+    "default_arg": "import course.optim\n"
+                   "def sgd_step(theta, g, lr, _ref=course.optim.sgd_step):\n    return _ref(theta, g, lr)\n",
+    "dict": "import course.optim\nREFS = {'f': course.optim.sgd_step}\n"
+            "def sgd_step(theta, g, lr):\n    return REFS['f'](theta, g, lr)\n",
+    "runtime_name": "import importlib\n"
+                    "def sgd_step(theta, g, lr):\n"
+                    "    return importlib.import_module(''.join(['cour', 'se.', 'optim'])).sgd_step(theta, g, lr)\n",
+}
+# Ways of disabling the checks from the student's own process (sgd_step is wrong).
+PATCH_CHECKS = """
+import course.checks, course.checks.sgd, course.checks.common
+course.checks.check_sgd_step = course.checks.sgd.check_sgd_step = lambda *a, **k: None
+course.checks.common.verify = lambda *a, **k: None
+check_sgd_step = assert_own_implementation = lambda *a, **k: None
+"""
+SWALLOW_ERRORS = r"""
+ip = get_ipython()
+ip.input_transformers_post.append(
+    lambda lines: ["try:\n"] + ["    " + l for l in lines] + ["\nexcept BaseException:\n    pass\n"])
+ip.set_custom_exc((BaseException,), lambda *a, **k: None)
+"""
+FAKE_BRIDGE = """
+import course.bridge
+course.bridge.serve = lambda *a, **k: None
 """
 
 
@@ -75,7 +135,7 @@ def _raw(nb, minor: int) -> str:
     return json.dumps(data, indent=1)
 
 
-def _submissions(repo: Path, released, solution) -> dict[str, dict[str, str]]:
+def _submissions(repo: Path, released, solution, root: Path, port: int) -> dict[str, dict[str, str]]:
     """student -> {file name: notebook JSON}."""
     name = f"{A}.ipynb"
     answers = {_nbgrader(c)["grade_id"]: SOLUTION_MARKER.sub("", c.source)
@@ -136,6 +196,37 @@ def _submissions(repo: Path, released, solution) -> dict[str, dict[str, str]]:
     nb.cells.insert(3, nbformat.v4.new_code_cell(FORGE))
     subs["mallory"] = nb
 
+    # Killing the kernel: in a graded function (exit, segfault), in a solution cell's own
+    # code, and a loop that ignores the interrupt; each costs only its exercise.
+    subs["crasher"] = _solved(
+        released, solution,
+        sgd_step=_in_body(answers["sgd_step"], "sgd_step", "import os; os._exit(1)"),
+        linear_decay=_in_body(answers["linear_decay"], "linear_decay", "import ctypes; ctypes.string_at(0)"),
+    )
+    subs["top_killer"] = _solved(released, solution, minibatches=answers["minibatches"]
+                                 + "\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    subs["stubborn"] = _solved(released, solution, sgd_step=_in_body(
+        answers["sgd_step"], "sgd_step",
+        "import time\n    while True:\n        try:\n            time.sleep(0.1)\n"
+        "        except KeyboardInterrupt:\n            pass"))
+    subs["hog"] = _solved(released, solution, linear_decay=_in_body(
+        answers["linear_decay"], "linear_decay", "import numpy; hog = numpy.ones(2 ** 33)"))
+
+    # Disabling the checks from the student's process, with a wrong sgd_step.
+    subs["patcher"] = _solved(released, solution, sgd_step=sign_error + PATCH_CHECKS)
+    subs["swallower"] = _solved(released, solution, sgd_step=sign_error + SWALLOW_ERRORS)
+    subs["faker"] = _solved(released, solution, sgd_step=sign_error + FAKE_BRIDGE)
+
+    # The reference called in disguise, one way per exercise-free notebook.
+    for way, code in DISGUISED.items():
+        subs[f"disguised_{way}"] = _solved(released, solution, sgd_step=code)
+
+    # Files, network, environment and processes outside the submission.
+    nb = _solved(released, solution)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(SNOOP.format(
+        root=str(root), repo=str(repo), port=port, canary=CANARY, marker=MARKER)))
+    subs["snoop"] = nb
+
     subs = {student: {name: nbformat.writes(nb)} for student, nb in subs.items()}
     subs["old_nbformat"] = {name: _raw(_solved(released, solution), 4)}
     subs["no_ids"] = {name: _raw(_solved(released, solution), 5)}
@@ -153,6 +244,16 @@ EXPECTED = {
     "loud": FULL,
     "looping": {**FULL, "test_minibatches": 0, "test_minibatches_hidden": 0},
     "mallory": dict.fromkeys(FULL, 0),
+    "crasher": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0,
+                "test_linear_decay": 0, "test_linear_decay_hidden": 0},
+    "top_killer": {**FULL, "test_minibatches": 0, "test_minibatches_hidden": 0},
+    "stubborn": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
+    "hog": {**FULL, "test_linear_decay": 0, "test_linear_decay_hidden": 0},
+    "patcher": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
+    "swallower": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
+    "faker": dict.fromkeys(FULL, 0),  # it broke the grading of every test after it
+    **{f"disguised_{way}": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0} for way in DISGUISED},
+    "snoop": FULL,
     "old_nbformat": FULL,
     "no_ids": FULL,
     "two_copies": FULL,
@@ -164,22 +265,35 @@ def graded(repo, tmp_path_factory):
     """Release lecture 03 in a course copy, autograde every submission in one batch."""
     root = tmp_path_factory.mktemp("hostile")
     config = (repo / "nbgrader_config.py").read_text()
-    (root / "nbgrader_config.py").write_text(config + f"\nc.Execute.timeout = {TIMEOUT}  # test: quicker loops\n")
+    (root / "nbgrader_config.py").write_text(
+        config + f"\nc.Execute.timeout = {TIMEOUT}  # test: quicker loops\nc.GradeExecute.grace = 3\n")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.setblocking(False)
     shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     instructor.release(root, [A])
     solution = nbformat.read(root / "solutions" / A / f"{A}.ipynb", as_version=4)
     released = nbformat.read(root / "notebooks" / A / f"{A}.ipynb", as_version=4)
     submitted = root / "grading" / "submitted"
-    for student, files in _submissions(repo, released, solution).items():
+    for student, files in _submissions(repo, released, solution, root, listener.getsockname()[1]).items():
         (submitted / student / A).mkdir(parents=True)
         for filename, text in files.items():
             (submitted / student / A / filename).write_text(text)
     before = _tree_digest(submitted)
+    outside = {folder: _tree_digest(folder) for folder in (root / "solutions", root / "notebooks", repo / "course")}
 
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
+    with contextlib.redirect_stdout(printed), _environment(CANARY, "secret"):
         instructor.autograde(root)
     print(printed.getvalue())
+    try:
+        listener.accept()
+        connected = True
+    except BlockingIOError:
+        connected = False
+    listener.close()
+    survivors = subprocess.run(["pgrep", "-f", f"sleep {MARKER}"], capture_output=True, text=True).stdout.split()
     api = instructor._api(root)
     for student in ("looping", "loud"):
         assert api.generate_feedback(A, student, force=True)["success"]
@@ -193,7 +307,17 @@ def graded(repo, tmp_path_factory):
             assert all(g.extra_credit in (None, 0) for g in notebook.grades), f"{student}: extra credit"
     report = list(csv.DictReader((root / "grading" / "tamper-report.csv").open()))
     return {"root": root, "scores": scores, "max_scores": max_scores, "report": report,
-            "printed": printed.getvalue(), "before": before}
+            "printed": printed.getvalue(), "before": before, "outside": outside,
+            "connected": connected, "survivors": survivors}
+
+
+@contextlib.contextmanager
+def _environment(name, value):
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        del os.environ[name]
 
 
 def _autograded(graded, student):
@@ -218,7 +342,8 @@ def test_each_graded_cell_scores_what_the_code_deserves(graded, student):
 
 
 def test_honest_submissions_leave_the_tamper_report_empty(graded):
-    for student in ("honest", "old_nbformat", "no_ids", "two_copies", "loud", "looping"):
+    for student in ("honest", "old_nbformat", "no_ids", "two_copies", "loud", "looping", "crasher", "stubborn",
+                    "snoop", "patcher"):
         assert not _changes(graded, student), student
 
 
@@ -255,15 +380,93 @@ def test_locked_cell_edits_are_reverted_and_reported(graded):
     assert "### BEGIN HIDDEN TESTS" in _cell(nb, "test_minibatches_hidden").source
 
 
-def test_manual_scores_written_by_student_code_are_cleared(graded):
-    changes = _changes(graded, "mallory")
-    for cell in FULL:
-        assert _has(changes, cell, "manual_score 3 on an autograded cell cleared")
-        assert _has(changes, cell, "extra_credit 1 on an autograded cell cleared")
-    # written into classmates graded before her in the batch, too: cleared after the batch
-    for student in ("deleted", "edited", "honest", "looping", "loud"):
-        assert _has(_changes(graded, student, forged=True), "test_sgd_step",
-                    "manual_score 3 on an autograded cell cleared (after the batch)"), student
+def test_student_code_cannot_reach_the_gradebook(graded):
+    [error] = [o for o in _autograded(graded, "mallory").cells[3].outputs if o.output_type == "error"]
+    assert error.ename == "StopIteration", "no gradebook.db above the kernel's folder"
+    assert not _changes(graded, "mallory", forged=True)
+    for student in EXPECTED:
+        assert "manual_score" not in str(_changes(graded, student, forged=True)), student
+
+
+def test_manual_scores_on_autograded_cells_are_cleared(graded, tmp_path):
+    """Manual scores come from the instructor only: any left on autograded cells go."""
+    db = tmp_path / "gradebook.db"
+    shutil.copy(graded["root"] / "grading" / "gradebook.db", db)
+    url = f"sqlite:///{db}"
+    with Gradebook(url, "optim-dl") as gradebook:
+        for grade in gradebook.find_submission_notebook(A, A, "honest").grades:
+            grade.manual_score, grade.extra_credit = 3, 1
+        gradebook.db.commit()
+    changes = clear_manual_scores(url, "optim-dl", [("honest", A)])
+    assert {c[3] for c in changes} == set(FULL)
+    with Gradebook(url, "optim-dl") as gradebook:
+        grades = gradebook.find_submission_notebook(A, A, "honest").grades
+        assert all(g.manual_score is None and not g.extra_credit for g in grades)
+        assert {g.name: g.score for g in grades} == FULL
+
+
+def _printed(graded, student, cell_index):
+    return "".join(o.get("text", "") for o in _autograded(graded, student).cells[cell_index].outputs
+                   if o.output_type == "stream")
+
+
+def test_nothing_outside_the_submission_is_readable_or_writable(graded):
+    lines = _printed(graded, "snoop", 3).splitlines()
+    attempts = dict(line.rsplit(" ", 1) for line in lines if line.endswith(("open", "blocked")))
+    assert attempts == {what: "blocked" for what in (
+        "read solutions", "read gradebook", "write gradebook", "write classmate", "write autograded",
+        "write course", "write checkout", "read home", "network", "environment")}
+    assert not graded["connected"], "the kernel reached the grader's network"
+    for folder, digest in graded["outside"].items():
+        assert _tree_digest(folder) == digest, folder
+    own = graded["root"] / "grading" / "autograded" / "snoop" / A
+    assert sorted(p.name for p in own.iterdir()) == [f"{A}.ipynb"], "the scratch copy stays in the sandbox"
+
+
+def test_no_process_outlives_its_grading(graded):
+    assert graded["survivors"] == []
+
+
+def test_a_dead_kernel_costs_only_its_exercise(graded):
+    nb = _autograded(graded, "crasher")
+    for name in ("test_sgd_step", "test_linear_decay"):
+        [error] = [o for o in _cell(nb, name).outputs if o.output_type == "error"]
+        assert error.ename == "ProcessDied"
+        assert error.evalue.startswith(f"the Python process running your notebook died in `{name[5:]}`")
+    nb = _autograded(graded, "top_killer")
+    [error] = [o for o in _cell(nb, "minibatches").outputs if o.output_type == "error"]
+    assert error.ename == "ProcessDied" and "while running this cell" in error.evalue
+
+
+def test_a_loop_that_ignores_the_interrupt_costs_only_its_exercise(graded):
+    nb = _autograded(graded, "stubborn")
+    [error] = [o for o in _cell(nb, "test_sgd_step").outputs if o.output_type == "error"]
+    assert error.ename == "Timeout" and "in `sgd_step`" in error.evalue
+
+
+def test_the_checks_cannot_be_disabled_from_the_notebook(graded):
+    for student in ("patcher", "swallower"):
+        [error] = [o for o in _cell(_autograded(graded, student), "test_sgd_step").outputs
+                   if o.output_type == "error"]
+        assert error.ename == "CheckFailed" and "sign" in error.evalue, student
+    [error] = [o for o in _cell(_autograded(graded, "faker"), "test_minibatches").outputs
+               if o.output_type == "error"]
+    assert error.ename == "GraderError" and "could not reach" in error.evalue
+
+
+def test_the_reference_in_disguise_is_refused(graded):
+    for way in DISGUISED:
+        [error] = [o for o in _cell(_autograded(graded, f"disguised_{way}"), "test_sgd_step").outputs
+                   if o.output_type == "error"]
+        assert "course's reference code" in error.evalue, way
+
+
+def test_hidden_tests_never_reach_the_notebook(graded):
+    """Their code is not run there: the notebook's input history holds no hidden line."""
+    nb = _autograded(graded, "honest")
+    for cell in nb.cells:
+        if "### BEGIN HIDDEN TESTS" in cell.source:
+            assert cell.execution_count is None
 
 
 def test_output_is_capped_in_bytes(graded):
@@ -288,10 +491,10 @@ def test_a_timeout_is_told_in_plain_words(graded):
     nb = _autograded(graded, "looping")
     for name in ("test_minibatches", "test_minibatches_hidden"):
         [error] = [o for o in _cell(nb, name).outputs if o.output_type == "error"]
-        assert error.evalue.startswith(f"your code ran longer than {TIMEOUT} s in this cell (in `minibatches`)")
+        assert error.evalue.startswith(f"your code ran longer than {TIMEOUT} s in `minibatches`")
     page = graded["root"] / "grading" / "feedback" / "looping" / A / f"{A}.html"
     text = _Text.of(page.read_text())
-    assert f"your code ran longer than {TIMEOUT} s in this cell (in `minibatches`)" in text
+    assert f"your code ran longer than {TIMEOUT} s in `minibatches`" in text
     assert "KeyboardInterrupt" not in text and "CellTimeoutError" not in text
 
 

@@ -38,7 +38,11 @@ def without_course_frames(tb: types.TracebackType | None) -> types.TracebackType
 
 def _traceback_lines(exc: BaseException) -> list[str]:
     """``exc`` with its traceback less the course's frames, formatted as IPython does
-    (as the traceback module does outside IPython)."""
+    (as the traceback module does outside IPython); for an exception raised in the
+    notebook while autograding, the lines formatted there."""
+    remote = getattr(exc, "remote_traceback", None)
+    if remote is not None:
+        return list(remote)
     tb = without_course_frames(exc.__traceback__)
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None

@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from course import linesearch, secondorder
+from course.bridge import Remote
 from course.checks.common import (
     HIDDEN_NOTE,
     Case,
@@ -795,6 +796,10 @@ class _Spy:
 def _spying(fn: Callable, spy: _Spy) -> Iterator[None]:
     """Replace ``strong_wolfe`` by ``spy`` in course.linesearch and wherever the student's
     namespace holds it; restore on exit."""
+    if isinstance(fn, Remote):  # autograding: replace it in the notebook's process
+        with fn._replaced("course.linesearch", "strong_wolfe", spy):
+            yield
+        return
     real = spy.real
     namespace = getattr(inspect.unwrap(fn), "__globals__", {})
     aliases = [name for name, value in namespace.items() if value is real]
