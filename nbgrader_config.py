@@ -16,6 +16,7 @@ grading/ is git-ignored: it holds students' work and marks.
 
 import os
 
+import nbgrader
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, ClearOutput, GetGrades,
@@ -23,7 +24,7 @@ from nbgrader.preprocessors import (
 )
 
 from course.autograding import GradeExecute, RestoreCells, SaveAutoGradesFromErrors
-from course.instructor import ClearHiddenTestsAndTracebacks
+from course.feedback import TEMPLATES, ClearHiddenTestsAndTracebacks, MathToMathML
 
 c = get_config()  # noqa: F821 (injected by traitlets' config loader)
 
@@ -77,8 +78,17 @@ c.GradeExecute.max_bytes_per_notebook = 5_000_000
 c.GenerateFeedback.preprocessors = [
     GetGrades,
     ClearHiddenTestsAndTracebacks,
+    MathToMathML,
     CSSHTMLHeaderPreprocessor,
 ]
+# Feedback is read offline: math as MathML, no MathJax from a CDN (course/feedback.py).
+c.HTMLExporter.extra_template_basedirs = [
+    TEMPLATES,
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+]
+
+# `nbgrader export` writes the grades where git ignores them.
+c.CsvExportPlugin.to = os.path.join(GRADING, "grades.csv")
 
 # Keep no widget state in graded notebooks: feedback HTML then shows each widget's
 # static PNG (its fallback), which needs no widget JavaScript from the internet.

@@ -25,13 +25,10 @@ import warnings
 from pathlib import Path
 from typing import Callable
 
-from nbformat import NotebookNode
 from nbgrader.api import Gradebook
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.plugins import CsvExportPlugin
-from nbgrader.preprocessors import ClearHiddenTests
 from sqlalchemy.exc import SAWarning
-from traitlets import List
 from traitlets.config.loader import PyFileConfigLoader
 
 from course.autograding import TamperReport, clear_manual_scores
@@ -52,31 +49,6 @@ ROUTINE = re.compile(
 
 class PipelineError(RuntimeError):
     """A pipeline step could not run, or some of its items failed."""
-
-
-class ClearHiddenTestsAndTracebacks(ClearHiddenTests):
-    """Feedback preprocessor: remove hidden tests and the tracebacks that quote them.
-
-    nbgrader's ``ClearHiddenTests`` removes the ``### BEGIN HIDDEN TESTS`` region from
-    a cell's source, but an error raised there keeps a traceback that quotes the hidden
-    lines. In every cell with hidden tests, each error output is cut down to its
-    exception type and message.
-    """
-
-    # nbconvert's HTML exporter configures this for all its preprocessors; unused here.
-    display_data_priority = List().tag(config=True)
-
-    def preprocess_cell(
-        self, cell: NotebookNode, resources: dict, cell_index: int
-    ) -> tuple[NotebookNode, dict]:
-        if cell.cell_type == "code" and self.begin_test_delimeter in cell.source:
-            for output in cell.outputs:
-                if output.output_type == "error":
-                    output.traceback = [
-                        f"{output.ename}: {output.evalue}",
-                        "(traceback not shown: this cell contains hidden tests)",
-                    ]
-        return super().preprocess_cell(cell, resources, cell_index)
 
 
 def _api(root: str | Path) -> NbGraderAPI:

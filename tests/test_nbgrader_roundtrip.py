@@ -228,6 +228,20 @@ def test_feedback_shows_widgets_as_static_pictures(course, assignment):
     assert text.count("<img") >= widget_cells
 
 
+def test_feedback_reads_offline_and_shows_no_instructor_paths(course, assignment, repo):
+    """Math is MathML (no MathJax from a CDN), nothing is loaded from elsewhere, and
+    neither the course's folders nor the sandbox's own paths appear."""
+    solution = course["solutions"][assignment]
+    has_math = any("$" in c.source for c in solution.cells if c.cell_type == "markdown")
+    for student in STUDENTS:
+        text = (course["root"] / "grading" / "feedback" / student / assignment / f"{assignment}.html").read_text()
+        assert ("<math" in text) == has_math, student
+        assert not re.search(r"<script[^>]+src=", text), f"{student}: feedback loads a script"
+        assert not re.search(r"<link[^>]+href=[\"']https?:", text), f"{student}: feedback loads a stylesheet"
+        for path in (str(course["root"]), str(repo), "/tmp/course-"):
+            assert path not in text, f"{student}: feedback shows {path}"
+
+
 def test_grades_csv_has_every_student_and_assignment(course, assignments):
     rows = list(csv.DictReader((course["root"] / "grading" / "grades.csv").open()))
     table = {(row["student_id"], row["assignment"]): row for row in rows}
