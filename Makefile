@@ -50,6 +50,12 @@ clean:
 # the layout of nbgrader_config.py. grading/ is git-ignored.
 .PHONY: release autograde feedback grades
 
+# A gradebook server instead of grading/gradebook.db, e.g.
+# make autograde DB_URL=postgresql://grader@db.example.org/optim_dl
+ifdef DB_URL
+release autograde feedback grades: export COURSE_DB_URL = $(DB_URL)
+endif
+
 # Student versions notebooks/<a>/<a>.ipynb from solutions/<a>/ for every assignment
 # (solutions and hidden tests removed), byte-identical on every run; also records
 # the tests in grading/gradebook.db, which autograde restores them from.
