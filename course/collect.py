@@ -196,6 +196,17 @@ def _zip_time(info: zipfile.ZipInfo) -> float:
     return time.mktime((*info.date_time, 0, 0, -1))
 
 
+def _name(info: zipfile.ZipInfo) -> str:
+    """The file's path in the archive. Some zip tools write UTF-8 names without the flag
+    that says so; Python then reads them as cp437 (``Zo├½``), which is undone here."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except UnicodeError:
+        return info.filename
+
+
 def _parse(path: str) -> tuple[str, dict[str, str]] | None:
     """(LMS, its fields) of a file's path in the archive, or None."""
     match = MOODLE.fullmatch(path)
@@ -289,7 +300,7 @@ def _collect(zipped: zipfile.ZipFile, report: Report, assignments: Sequence[str]
     for info in zipped.infolist():
         if info.is_dir():
             continue
-        path = info.filename
+        path = _name(info)
         if not path.lower().endswith(".ipynb"):
             report.other_files.append(path)
             continue

@@ -145,6 +145,17 @@ def test_moodle_with_assignment(tmp_path):
     assert report.other_files == ["Bob Jones_78_assignsubmission_onlinetext_/onlinetext.html"]
 
 
+def test_utf8_names_without_the_utf8_flag(tmp_path, monkeypatch):
+    """Zip tools that write UTF-8 names without saying so (Python reads them as cp437)."""
+    monkeypatch.setattr(zipfile.ZipInfo, "_encodeFilenameFlags",
+                        lambda info: (info.filename.encode("utf-8"), info.flag_bits))
+    archive = _archive(tmp_path / "submissions.zip", MOODLE[:2])
+    monkeypatch.undo()
+    report = collect_archive(archive, tmp_path / "submitted", RELEASED, A)
+    assert _collected(tmp_path / "submitted") == {"zoe-muller/03-sgd/03-sgd.ipynb": "zoë again"}
+    assert report.duplicates == [("zoe-muller", A, MOODLE[1][0], MOODLE[0][0])]
+
+
 def test_an_older_archive_never_overwrites_a_newer_file(tmp_path):
     archive = _archive(tmp_path / "submissions.zip", CANVAS[:1])
     submitted = tmp_path / "submitted"
