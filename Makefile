@@ -51,7 +51,7 @@ clean:
 .PHONY: release collect autograde feedback grades
 
 # A gradebook server instead of grading/gradebook.db, e.g.
-# make autograde DB_URL=postgresql://grader@db.example.org/optim_dl
+# make autograde DB_URL=postgresql+psycopg://grader@db.example.org/optim_dl
 ifdef DB_URL
 release autograde feedback grades: export COURSE_DB_URL = $(DB_URL)
 endif

@@ -42,7 +42,7 @@ c.CourseDirectory.autograded_directory = os.path.join("grading", "autograded")
 c.CourseDirectory.feedback_directory = os.path.join("grading", "feedback")
 # The gradebook: the SQLite file, or a database server named by the environment
 # variable COURSE_DB_URL (`make autograde DB_URL=...`), an SQLAlchemy URL such as
-# postgresql://grader@db.example.org/optim_dl (driver: psycopg 3, in the `lab` extra;
+# postgresql+psycopg://grader@db.example.org/optim_dl (psycopg 3, in the `lab` extra;
 # keep the password in ~/.pgpass, not in the URL, which error messages print).
 c.CourseDirectory.db_url = (
     os.environ.get("COURSE_DB_URL") or "sqlite:///" + os.path.join(GRADING, "gradebook.db")

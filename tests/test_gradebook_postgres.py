@@ -58,7 +58,7 @@ def _server_binaries() -> Path:
 def postgres():
     """A PostgreSQL server on a Unix socket in a new folder, with a database ``gradebook``;
     yields its SQLAlchemy URL. The server is stopped and the folder removed afterwards."""
-    import psycopg  # the driver of plain postgresql:// URLs in SQLAlchemy 2 (the `lab` extra)
+    import psycopg  # the `lab` extra's driver (postgresql+psycopg://)
 
     bindir = _server_binaries()
     folder = Path(tempfile.mkdtemp(prefix="gradebook-pg-"))  # not under pytest's 0700 tmp
@@ -81,7 +81,7 @@ def postgres():
         with psycopg.connect(f"postgresql://grader@/postgres?host={folder}", autocommit=True) as db:
             db.execute("CREATE DATABASE gradebook")
         print(f"PostgreSQL {bindir.parent.name} up in {time.perf_counter() - start:.2f} s")
-        yield f"postgresql://grader@/gradebook?host={folder}"
+        yield f"postgresql+psycopg://grader@/gradebook?host={folder}"
     except subprocess.CalledProcessError as error:
         server_log = log.read_text() if log.exists() else ""
         pytest.fail(f"{' '.join(error.cmd)} failed:\n{error.stdout}{error.stderr}{server_log}")
