@@ -12,8 +12,9 @@ and file, named its own way:
 ``collect_archive`` puts each notebook where nbgrader grades it,
 ``<submitted>/<student>/<assignment>/<assignment>.ipynb``, and returns a ``Report`` of
 what it did and of every file it left out, with the reason. nbgrader's own
-``zip_collect`` does not fit: it stops at the first duplicate file without a time stamp
-in its name (every Canvas resubmission) and only logs the files it skips.
+``zip_collect`` does not fit: it stops at two files of one student without time stamps
+in their names, copies a resubmission ``03-sgd-1.ipynb`` under that name (which
+autograde skips), maps no LMS ids through a roster, and only logs what it leaves out.
 
 Students are the course's ids from a roster (``Roster``) or, without one, the LMS's
 name made a folder name (``slug``). The assignment comes from the file's name or, for
