@@ -48,7 +48,13 @@ clean:
 
 # Instructors: nbgrader, one Python process per step (course/instructor.py), with
 # the layout of nbgrader_config.py. grading/ is git-ignored.
-.PHONY: release autograde feedback grades
+.PHONY: release collect autograde feedback grades
+
+# A gradebook server instead of grading/gradebook.db, e.g.
+# make autograde DB_URL=postgresql+psycopg://grader@db.example.org/optim_dl
+ifdef DB_URL
+release autograde feedback grades: export COURSE_DB_URL = $(DB_URL)
+endif
 
 # Student versions notebooks/<a>/<a>.ipynb from solutions/<a>/ for every assignment
 # (solutions and hidden tests removed), byte-identical on every run; also records
@@ -56,6 +62,14 @@ clean:
 # Refuses to overwrite release notebooks with uncommitted changes unless OVERWRITE=1.
 release: $(LAB_STAMP)
 	$(BIN)/python -m course.instructor release $(if $(OVERWRITE),--overwrite,)
+
+# Students' notebooks from an LMS download (Canvas, Moodle) into
+# grading/submitted/<student>/<assignment>/<assignment>.ipynb, with a report:
+# make collect ARCHIVE=submissions.zip [ASSIGNMENT=03-sgd] [ROSTER=roster.csv]
+collect: $(LAB_STAMP)
+	$(if $(ARCHIVE),,$(error make collect needs ARCHIVE=<the LMS download, a zip file>))
+	$(BIN)/python -m course.instructor collect "$(ARCHIVE)" \
+		$(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(ROSTER),--roster "$(ROSTER)")
 
 # Grade every submission grading/submitted/<student>/<assignment>/ again into
 # grading/autograded/ (adds students to the gradebook; never touches submitted/).

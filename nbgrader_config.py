@@ -7,7 +7,7 @@ Layout, relative to the directory of this file:
     grading/submitted/<student>/<assignment>/   collected submissions (never modified)
     grading/autograded/<student>/<assignment>/  executed, graded copies
     grading/feedback/<student>/<assignment>/    feedback HTML, without hidden tests
-    grading/gradebook.db                        SQLite gradebook
+    grading/gradebook.db                        SQLite gradebook (default; see COURSE_DB_URL)
     grading/grades.csv                          `make grades`
     grading/tamper-report.csv                   what autograding changed in submissions
 
@@ -41,7 +41,13 @@ c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.submitted_directory = os.path.join("grading", "submitted")
 c.CourseDirectory.autograded_directory = os.path.join("grading", "autograded")
 c.CourseDirectory.feedback_directory = os.path.join("grading", "feedback")
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(GRADING, "gradebook.db")
+# The gradebook: the SQLite file, or a database server named by the environment
+# variable COURSE_DB_URL (`make autograde DB_URL=...`), an SQLAlchemy URL such as
+# postgresql+psycopg://grader@db.example.org/optim_dl (psycopg 3, in the `lab` extra;
+# keep the password in ~/.pgpass, not in the URL, which error messages print).
+c.CourseDirectory.db_url = (
+    os.environ.get("COURSE_DB_URL") or "sqlite:///" + os.path.join(GRADING, "gradebook.db")
+)
 
 # Seconds per cell while autograding; an endless loop scores 0 for its test, and its
 # feedback says so in plain words.

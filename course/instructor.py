@@ -1,16 +1,19 @@
-"""Instructor pipeline: release, autograde, feedback and grades with nbgrader.
+"""Instructor pipeline: release, collect, autograde, feedback and grades with nbgrader.
 
-All four steps run nbgrader's Python API in this one process (one nbgrader start-up
+The steps run nbgrader's Python API in this one process (one nbgrader start-up
 instead of one CLI start per assignment and student), with the course layout from
 ``nbgrader_config.py`` in the course root:
 
     python -m course.instructor release [ASSIGNMENT ...]   # solutions/ -> notebooks/
+    python -m course.instructor collect ARCHIVE.zip [--assignment A] [--roster CSV]
+                                                           # LMS download -> grading/submitted
     python -m course.instructor autograde                  # grading/submitted -> grading/autograded
     python -m course.instructor feedback                   # -> grading/feedback/<student>/<assignment>/
     python -m course.instructor grades                     # -> grading/grades.csv
 
-Students' submissions in ``grading/submitted/<student>/<assignment>/`` are only read,
-never modified.
+Students' submissions in ``grading/submitted/<student>/<assignment>/`` (which
+``collect`` fills from an LMS download, ``course.collect``) are only read by the
+grading steps, never modified.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
 from course.autograding import TamperReport, clear_manual_scores
+from course.collect import CollectError, Report, Roster, collect_archive
 from course.sandbox import SandboxUnavailable, check_available
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -290,7 +294,37 @@ def grades(root: str | Path = ".") -> Path:
     return destination
 
 
-STEPS = {"release": release, "autograde": autograde, "feedback": feedback, "grades": grades}
+def collect(
+    root: str | Path, archive: str | Path, assignment: str | None = None,
+    roster: str | Path | None = None,
+) -> Report:
+    """Put each notebook of an LMS download (Canvas, Moodle) at
+    ``grading/submitted/<student>/<assignment>/<assignment>.ipynb`` and print what was
+    collected, replaced, left out and why (``course.collect.collect_archive``).
+
+    Raises ``PipelineError`` after collecting the rest when some notebook has no
+    student or assignment.
+    """
+    api = _api(root)
+    submitted = _course_path(api, "submitted_directory")
+    try:
+        report = collect_archive(
+            archive, submitted, _folders(_course_path(api, "release_directory")),
+            assignment, Roster.read(roster) if roster else None,
+        )
+    except CollectError as error:
+        raise PipelineError(str(error)) from error
+    print("\n".join(report.lines()))
+    if report.unmatched:
+        raise PipelineError(
+            f"{len(report.unmatched)} notebook(s) not collected (listed above): "
+            "give a roster (--roster) or the assignment (--assignment), or move them by hand"
+        )
+    return report
+
+
+STEPS = {"release": release, "collect": collect, "autograde": autograde, "feedback": feedback,
+         "grades": grades}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -300,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("step", choices=STEPS)
     parser.add_argument(
-        "assignments", nargs="*", help="release only these assignments (default: all)"
+        "assignments", nargs="*",
+        help="release: only these assignments (default: all); collect: the archive (zip)",
     )
     parser.add_argument("--root", default=".", help=f"course root holding {CONFIG_FILE}")
     parser.add_argument(
@@ -311,16 +346,26 @@ def main(argv: list[str] | None = None) -> int:
         "--unsafe", action="store_true",
         help="autograde without the sandbox (students' code runs as you, with your files)",
     )
+    parser.add_argument("--assignment", help="collect: the assignment the archive holds")
+    parser.add_argument(
+        "--roster", help="collect: CSV with columns student_id and lms_id and/or name"
+    )
     args = parser.parse_args(argv)
     # nbgrader 0.9 triggers harmless SQLAlchemy 2 autoflush warnings while grading.
     warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
-    if args.assignments and args.step != "release":
+    if args.assignments and args.step not in ("release", "collect"):
         parser.error(f"{args.step} takes no assignment names")
+    if args.step == "collect" and len(args.assignments) != 1:
+        parser.error("collect takes one archive: collect ARCHIVE.zip")
+    if (args.assignment or args.roster) and args.step != "collect":
+        parser.error("--assignment and --roster are options of collect")
     try:
         if args.step == "release":
             release(args.root, args.assignments or None, overwrite=args.overwrite)
         elif args.step == "autograde":
             autograde(args.root, unsafe=args.unsafe)
+        elif args.step == "collect":
+            collect(args.root, args.assignments[0], args.assignment, args.roster)
         else:
             STEPS[args.step](args.root)
     except PipelineError as error:

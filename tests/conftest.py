@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import array_api_strict
@@ -9,6 +10,10 @@ import numpy as np
 import pytest
 
 from course.backend import probe_cupy
+
+# Tests grade into gradebooks of their own, never into the server a grader's shell names
+# (nbgrader_config.py reads COURSE_DB_URL).
+os.environ.pop("COURSE_DB_URL", None)
 
 NAMESPACES = {"numpy": np, "array_api_strict": array_api_strict}
 _cupy, _ = probe_cupy()

@@ -1,0 +1,183 @@
+"""A PostgreSQL gradebook (``COURSE_DB_URL``) grades exactly as the SQLite file does.
+
+A real PostgreSQL server (Debian's ``postgresql`` package) runs as an unprivileged user
+on a Unix socket in a temporary folder, without TCP. Lecture 03 is released into it and
+three submissions are graded: alice's solutions, bob's untouched release and carol's
+notebook with one typical mistake. Two graders share the server: two
+``python -m course.instructor autograde`` processes, on two course copies with disjoint
+students, write into it at the same time. The per-cell scores read back from PostgreSQL
+must equal those of the same three submissions graded into SQLite.
+
+Without the server binaries the tests are skipped, except on CI (``CI`` set), where they
+fail: ``.ci/run`` installs them.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from test_nbgrader_roundtrip import _carol, _mistake
+
+from course import instructor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+
+A = "03-sgd"
+# Two graders sharing one gradebook server, each with its own students.
+GRADERS = {"one": ("alice", "bob"), "two": ("carol",)}
+STUDENTS = tuple(student for students in GRADERS.values() for student in students)
+UNPRIVILEGED = "nobody"  # PostgreSQL refuses to run as root
+
+
+def _server_binaries() -> Path:
+    """The newest ``/usr/lib/postgresql/<version>/bin`` (Debian's layout); skip or fail
+    without one."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+                   key=lambda p: int(re.sub(r"\D", "", p.parts[-3]) or 0))
+    if not found:
+        message = ("PostgreSQL server binaries missing (/usr/lib/postgresql/<version>/bin): "
+                   "`apt-get install -y postgresql` (`.ci/run` does this on CI)")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found[-1].parent
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A PostgreSQL server on a Unix socket in a new folder, with a database ``gradebook``;
+    yields its SQLAlchemy URL. The server is stopped and the folder removed afterwards."""
+    import psycopg  # the `lab` extra's driver (postgresql+psycopg://)
+
+    bindir = _server_binaries()
+    folder = Path(tempfile.mkdtemp(prefix="gradebook-pg-"))  # not under pytest's 0700 tmp
+    as_user = {}
+    if os.geteuid() == 0:
+        account = pwd.getpwnam(UNPRIVILEGED)
+        os.chown(folder, account.pw_uid, account.pw_gid)
+        as_user = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
+    data, log = folder / "data", folder / "server.log"
+    run = dict(cwd=folder, env={"LC_ALL": "C", "PATH": os.defpath}, check=True,
+               capture_output=True, text=True, **as_user)
+    pg_ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-w"]
+    start = time.perf_counter()
+    try:
+        subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", "grader", "-A", "trust",
+                        "-E", "UTF8", "--no-sync"], **run)
+        subprocess.run([*pg_ctl, "-l", str(log), "-o",
+                        f"-c listen_addresses='' -c unix_socket_directories={folder} -c fsync=off",
+                        "start"], **run)
+        with psycopg.connect(f"postgresql://grader@/postgres?host={folder}", autocommit=True) as db:
+            db.execute("CREATE DATABASE gradebook")
+        print(f"PostgreSQL {bindir.parent.name} up in {time.perf_counter() - start:.2f} s")
+        yield f"postgresql+psycopg://grader@/gradebook?host={folder}"
+    except subprocess.CalledProcessError as error:
+        server_log = log.read_text() if log.exists() else ""
+        pytest.fail(f"{' '.join(error.cmd)} failed:\n{error.stdout}{error.stderr}{server_log}")
+    finally:
+        if (data / "postmaster.pid").exists():
+            subprocess.run([*pg_ctl, "-m", "fast", "stop"], **run)
+        shutil.rmtree(folder)
+
+
+def _course_copy(repo: Path, root: Path) -> Path:
+    """A course holding lecture 03's sources."""
+    root.mkdir()
+    shutil.copy(repo / "nbgrader_config.py", root)
+    shutil.copytree(repo / "solutions" / A, root / "solutions" / A,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return root
+
+
+def _submit(root: Path, notebooks: dict[str, str], students) -> None:
+    for student in students:
+        folder = root / "grading" / "submitted" / student / A
+        folder.mkdir(parents=True)
+        (folder / f"{A}.ipynb").write_text(notebooks[student])
+
+
+def _scores(db_url: str) -> dict[str, dict[str, tuple[float, float]]]:
+    """student -> {graded cell: (score, max score)}."""
+    with Gradebook(db_url, "optim-dl") as gradebook:
+        return {student: {g.name: (g.score, g.max_score)
+                          for g in gradebook.find_submission_notebook(A, A, student).grades}
+                for student in STUDENTS}
+
+
+@pytest.fixture(scope="module")
+def sqlite_batch(repo, tmp_path_factory):
+    """The batch graded into the default SQLite gradebook: the submissions and scores."""
+    root = _course_copy(repo, tmp_path_factory.mktemp("sqlite") / "course")
+    instructor.release(root, [A])
+    name = f"{A}.ipynb"
+    solution = nbformat.read(root / "solutions" / A / name, as_version=4)
+    released = nbformat.read(root / "notebooks" / A / name, as_version=4)
+    notebooks = {
+        "alice": nbformat.writes(solution),
+        "bob": nbformat.writes(released),
+        "carol": nbformat.writes(_carol(released, solution, *_mistake(repo, A, solution))),
+    }
+    _submit(root, notebooks, STUDENTS)
+    start = time.perf_counter()
+    instructor.autograde(root)
+    print(f"SQLite: {len(STUDENTS)} submissions graded in {time.perf_counter() - start:.1f} s")
+    return {"notebooks": notebooks, "scores": _scores(f"sqlite:///{root / 'grading' / 'gradebook.db'}")}
+
+
+@pytest.fixture(scope="module")
+def postgres_batch(repo, postgres, sqlite_batch, tmp_path_factory):
+    """The same batch in PostgreSQL, released from one course copy and graded by two
+    ``python -m course.instructor autograde`` processes at once, one per course copy."""
+    base = tmp_path_factory.mktemp("postgres")
+    roots = {grader: _course_copy(repo, base / grader) for grader in GRADERS}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COURSE_DB_URL", postgres)
+        instructor.release(roots["one"], [A])
+    for grader, students in GRADERS.items():
+        _submit(roots[grader], sqlite_batch["notebooks"], students)
+
+    env = {**os.environ, "COURSE_DB_URL": postgres}
+    start = time.perf_counter()
+    # cwd=repo: `python -m` imports this checkout's `course` package
+    graders = {grader: subprocess.Popen(
+        [sys.executable, "-m", "course.instructor", "autograde", "--root", str(root)],
+        cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for grader, root in roots.items()}
+    outputs = {grader: process.communicate(timeout=300)[0] for grader, process in graders.items()}
+    print(f"PostgreSQL: {len(STUDENTS)} submissions graded by {len(graders)} processes at once "
+          f"in {time.perf_counter() - start:.1f} s")
+    return {"roots": roots, "outputs": outputs, "scores": _scores(postgres),
+            "returncodes": {grader: process.returncode for grader, process in graders.items()}}
+
+
+def test_two_graders_write_into_one_server_at_once(postgres_batch):
+    for grader, students in GRADERS.items():
+        output = postgres_batch["outputs"][grader]
+        assert postgres_batch["returncodes"][grader] == 0, f"grader {grader} failed:\n{output}"
+        for student in students:
+            assert f"{student}/{A}: ok" in output, output
+
+
+def test_postgres_scores_equal_sqlite_scores(sqlite_batch, postgres_batch):
+    sqlite, postgres = sqlite_batch["scores"], postgres_batch["scores"]
+    # the batch tells right from wrong, so that equal scores mean something
+    total = {student: sum(score for score, _ in cells.values()) for student, cells in sqlite.items()}
+    full = sum(points for _, points in sqlite["alice"].values())
+    assert full > 0 and total["alice"] == full and total["bob"] == 0 and 0 < total["carol"] < full, total
+    assert postgres == sqlite
+
+
+def test_postgres_gradebook_leaves_no_sqlite_file(postgres_batch):
+    for root in postgres_batch["roots"].values():
+        assert not (root / "grading" / "gradebook.db").exists(), "COURSE_DB_URL was ignored"
