@@ -1,7 +1,8 @@
-"""Hardened nbgrader autograding: cells put back, a tamper report, output caps, plain words.
+"""Hardened nbgrader autograding: sandboxed kernels, verdicts out of reach, cells put back.
 
-nbgrader 0.9's ``autograde`` trusts the submitted notebook's structure more than it
-should. The preprocessors here replace three of its steps (wired in
+nbgrader 0.9's ``autograde`` runs students' code as the instructor, lets it decide its own
+verdict, gives up on a notebook whose kernel dies, and trusts the submitted notebook's
+structure. The preprocessors here replace three of its steps (wired in
 ``nbgrader_config.py``, so ``make autograde`` and a plain ``nbgrader autograde`` both use
 them):
 
@@ -15,23 +16,21 @@ them):
     gradebook, hidden tests included, after the nearest cell that precedes them in the
     source notebook, and graded. Everything changed is written to the tamper report.
 ``GradeExecute`` (replaces ``Execute``)
-    Caps the output stored per cell and per notebook in bytes while the cell runs (a cell
-    printing 50 MB stores at most the cap, plus a note saying how much was cut), and words
-    a timeout plainly: "your code ran longer than 30 s in this cell (in `f`) …".
+    Runs the kernel in the bubblewrap sandbox (:mod:`course.sandbox`); judges each graded
+    test cell in this process (:mod:`course.verdict`, :mod:`course.bridge`); restarts a
+    kernel that died or hung and replays the earlier cells, so a failure costs only its
+    cell; caps the output stored per cell and per notebook in bytes while the cell runs
+    (a cell printing 50 MB stores at most the cap, plus a note saying how much was cut);
+    and words timeouts and deaths plainly: "your code ran longer than 30 s in `f` …".
 ``SaveAutoGradesFromErrors`` (replaces ``SaveAutoGrades``)
     A test cell scores 0 only when it raised an error: output on stderr (a warning, a
     log line) no longer zeroes it. A ``manual_score`` or ``extra_credit`` found in the
-    gradebook on an automatically graded cell (left from an earlier run, or written by a
-    student's code) is cleared and reported; hand-graded answers keep the instructor's
-    grades.
+    gradebook on an automatically graded cell (left from an earlier run) is cleared and
+    reported; hand-graded answers keep the instructor's grades.
 
 The tamper report (``TamperReport.path``, ``grading/tamper-report.csv`` here) has one
 row per change: student, assignment, notebook, cell, change. Each autograde of a
 submission replaces that submission's rows.
-
-What this cannot do without a sandbox (issue 11): student code still runs as the
-instructor, can read and write the gradebook and the report, and a dead kernel still
-costs the whole notebook.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ import pytest
 from nbgrader.api import Gradebook
 from test_nbgrader_roundtrip import SOLUTION_MARKER, _nbgrader, _Text, _tree_digest
 
-from course import instructor
+from course import instructor, sandbox
 from course.autograding import GradeExecute, clear_manual_scores
 
 pytestmark = [
@@ -502,6 +502,21 @@ def test_grading_leaves_submissions_untouched(graded):
     assert _tree_digest(graded["root"] / "grading" / "submitted") == graded["before"]
 
 
+def test_without_bubblewrap_autograding_refuses_and_says_what_to_do(repo, tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    sandbox.check_available.cache_clear()
+    try:
+        with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
+            sandbox.check_available()
+        shutil.copy(repo / "nbgrader_config.py", tmp_path)
+        with pytest.raises(instructor.PipelineError, match="make autograde UNSAFE=1"):
+            instructor.autograde(tmp_path)
+        with pytest.raises(instructor.PipelineError, match="no submissions"):  # --unsafe goes on
+            instructor.autograde(tmp_path, unsafe=True)
+    finally:
+        sandbox.check_available.cache_clear()
+
+
 def test_caps_count_bytes_of_every_kind_of_output(tmp_path):
     """GradeExecute alone: text, pictures, cleared animations, many tiny outputs, errors."""
     cells = [
@@ -514,7 +529,8 @@ def test_caps_count_bytes_of_every_kind_of_output(tmp_path):
         "print('fine')",
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    GradeExecute(timeout=30).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    # Without the sandbox: the caps are the same, and this covers GradeExecute.sandbox = False.
+    GradeExecute(timeout=30, sandbox=False).preprocess(nb, {"metadata": {"path": str(tmp_path)}})
     sizes = [len(json.dumps(c.outputs)) for c in nb.cells]
     cut = ["of output not stored" in c.outputs[-1].get("text", "") for c in nb.cells]
     assert cut == [True, True, False, True, True, False]

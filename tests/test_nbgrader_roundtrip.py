@@ -17,11 +17,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import html.parser
+import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -240,6 +244,52 @@ def test_feedback_reads_offline_and_shows_no_instructor_paths(course, assignment
         assert not re.search(r"<link[^>]+href=[\"']https?:", text), f"{student}: feedback loads a stylesheet"
         for path in (str(course["root"]), str(repo), "/tmp/course-"):
             assert path not in text, f"{student}: feedback shows {path}"
+
+
+@pytest.fixture(scope="module")
+def formgrader(course):
+    """nbgrader's Formgrader on the graded course, as an instructor starts it (a Jupyter
+    server in the course root); yields a function that GETs a path and returns (status, text)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_server", f"--port={port}", "--IdentityProvider.token=t",
+         "--ServerApp.open_browser=False", "--allow-root", f"--ServerApp.root_dir={course['root']}"],
+        cwd=course["root"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def get(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}?token=t", timeout=30) as reply:
+                return reply.status, reply.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+
+    try:
+        for _ in range(100):
+            try:
+                get("api/status")
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield get
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_the_formgrader_shows_the_batch(formgrader, course):
+    """Assignments, scores, a submission's graded view, and Preview of the release."""
+    status, text = formgrader("formgrader/api/assignment/03-sgd")
+    assert status == 200 and json.loads(text)["num_submissions"] == len(STUDENTS)
+    status, text = formgrader("formgrader/api/submitted_notebooks/03-sgd/03-sgd")
+    submissions = {s["student"]: s for s in json.loads(text)}
+    assert {s: submissions[s]["score"] for s in STUDENTS} == {
+        s: sum(score for score, _ in course["scores"][s, "03-sgd"].values()) for s in STUDENTS}
+    status, page = formgrader(f"formgrader/submissions/{submissions['carol']['id']}/")
+    assert status == 200 and "check_sgd_step" in page and "CheckFailed" in page
+    assert formgrader("formgrader/manage_assignments")[0] == 200
+    assert formgrader("tree/notebooks/03-sgd")[0] == 200  # the Preview button's page
 
 
 def test_grades_csv_has_every_student_and_assignment(course, assignments):
