@@ -59,7 +59,7 @@ from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
 from course.sandbox import SandboxedKernelManager, SandboxUnavailable, check_available
-from course.verdict import TrustedTest
+from course.verdict import HIDDEN_TESTS, TrustedTest
 
 REPORT_FIELDS = ("student", "assignment", "notebook", "cell", "change")
 # Keys of nbgrader's cell metadata (schema 3); any other key fails its validator.
@@ -349,8 +349,9 @@ class GradeExecute(Execute):
       bubblewrap autograding stops with a message saying how to install it, unless the
       instructor sets ``GradeExecute.sandbox = False`` (``make autograde UNSAFE=1``).
     * Each graded test cell (grade, not solution) is run by :class:`course.verdict.TrustedTest`
-      while the notebook answers through :mod:`course.bridge`. What the student's code prints
-      during the hidden tests is not kept (it could show their inputs).
+      while the notebook answers through :mod:`course.bridge`. Hidden-test cells run after all
+      the other cells, and what the student's code prints during them is not kept: nothing
+      can show their inputs.
     * When the kernel dies, or stays busy after a timeout's interrupt, the cell gets an
       error saying so in plain words, a new kernel starts (up to ``max_restarts`` times)
       and the cells before it run again, without the cells that killed or hung a kernel
@@ -391,8 +392,16 @@ class GradeExecute(Execute):
             with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
+                # Hidden tests run after every other cell: no cell of the student's runs
+                # after its function has seen their inputs (it could print them).
+                hidden = [i for i, c in enumerate(self.nb.cells) if is_autograded(c) and HIDDEN_TESTS in c.source]
                 for index, cell in enumerate(self.nb.cells):
-                    self._run(cell, index)
+                    if index not in hidden:
+                        self._reached = index
+                        self._run(cell, index)
+                self._reached = len(self.nb.cells)
+                for index in hidden:
+                    self._run(self.nb.cells[index], index)
         self.set_widgets_metadata()
         return self.nb, self.resources
 
@@ -428,7 +437,7 @@ class GradeExecute(Execute):
             cell.outputs.append(_error("Timeout", self._timeout_message(cell)))
         if outcome != "ok":
             self._skip.add(index)
-            self._restart(index)
+            self._restart()
 
     def _execute(self, cell: NotebookNode, index: int, store_history: bool = True) -> str:
         """Run ``cell`` in the kernel: "ok", "died" (the kernel died) or "hung" (it timed out
@@ -467,7 +476,7 @@ class GradeExecute(Execute):
         cell.outputs = printed + test.outputs
         cell.execution_count = None
         if outcome != "ok":
-            self._restart(index)
+            self._restart()
 
     async def _async_cleanup_kernel(self) -> None:
         if self.km is not None:  # None once max_restarts kernels died
@@ -497,8 +506,8 @@ class GradeExecute(Execute):
                 return True
         return False
 
-    def _restart(self, index: int) -> None:
-        """A new kernel in place of a dead or hung one; cells before ``index`` run again."""
+    def _restart(self) -> None:
+        """A new kernel in place of a dead or hung one; the cells run so far run again."""
         self._cleanup_kernel()
         self._restarts += 1
         if self._restarts > self.max_restarts:
@@ -507,7 +516,7 @@ class GradeExecute(Execute):
         self.start_new_kernel()
         self.start_new_kernel_client()
         used, cut = copy.deepcopy(self._used), dict(self._cut)
-        for before in range(index):
+        for before in range(self._reached):
             cell = self.nb.cells[before]
             if (cell.cell_type != "code" or before in self._skip or is_autograded(cell)
                     or not cell.source.strip()):
@@ -516,7 +525,7 @@ class GradeExecute(Execute):
             self.nb.cells[before] = cell  # the outputs of the first run stay
             if outcome != "ok":
                 self._skip.add(before)
-                return self._restart(index)
+                return self._restart()
         self._used, self._cut = used, cut
 
     # --- caps

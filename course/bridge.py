@@ -119,11 +119,10 @@ class Remote:
     """
 
     def __init__(self, peer: "Peer", handle: int, info: dict) -> None:
-        object.__setattr__(self, "_peer", peer)
-        object.__setattr__(self, "_handle", handle)
-        object.__setattr__(self, "__name__", info.get("name") or info.get("type", "object"))
-        object.__setattr__(self, "__qualname__", info.get("qualname") or self.__name__)
-        object.__setattr__(self, "__module__", "__main__")
+        self._peer, self._handle = peer, handle
+        self.__name__ = info.get("name") or info.get("type", "object")
+        self.__qualname__ = info.get("qualname") or self.__name__
+        self.__module__ = "__main__"
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -85,6 +85,7 @@ DISGUISED = {
                     "def sgd_step(theta, g, lr):\n"
                     "    return importlib.import_module(''.join(['cour', 'se.', 'optim'])).sgd_step(theta, g, lr)\n",
 }
+LEAK = "SEEN = []\n"
 # Ways of disabling the checks from the student's own process (sgd_step is wrong).
 PATCH_CHECKS = """
 import course.checks, course.checks.sgd, course.checks.common
@@ -221,6 +222,13 @@ def _submissions(repo: Path, released, solution, root: Path, port: int) -> dict[
     for way, code in DISGUISED.items():
         subs[f"disguised_{way}"] = _solved(released, solution, sgd_step=code)
 
+    # Hidden inputs kept by the student's function and printed by a later cell, or printed
+    # from inside the function.
+    nb = _solved(released, solution, sgd_step=LEAK + _in_body(answers["sgd_step"], "sgd_step",
+                                                                "SEEN.append(repr(g)); print(repr(g))"))
+    nb.cells.append(nbformat.v4.new_code_cell("print(SEEN)"))
+    subs["leaker"] = nb
+
     # Files, network, environment and processes outside the submission.
     nb = _solved(released, solution)
     nb.cells.insert(3, nbformat.v4.new_code_cell(SNOOP.format(
@@ -254,6 +262,7 @@ EXPECTED = {
     "faker": dict.fromkeys(FULL, 0),  # it broke the grading of every test after it
     **{f"disguised_{way}": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0} for way in DISGUISED},
     "snoop": FULL,
+    "leaker": FULL,
     "old_nbformat": FULL,
     "no_ids": FULL,
     "two_copies": FULL,
@@ -459,6 +468,36 @@ def test_the_reference_in_disguise_is_refused(graded):
         [error] = [o for o in _cell(_autograded(graded, f"disguised_{way}"), "test_sgd_step").outputs
                    if o.output_type == "error"]
         assert "course's reference code" in error.evalue, way
+
+
+def _hidden_inputs(seed: int = 3141) -> list[str]:
+    """repr() of every gradient the hidden test of sgd_step passes to a right answer."""
+    import course.checks.sgd as checks
+
+    seen = []
+
+    def sgd_step(theta, g, lr):
+        seen.append(repr(g))
+        return theta - lr * g
+
+    checks.check_sgd_step(sgd_step, seed=seed, reveal=False)
+    return seen
+
+
+def test_hidden_inputs_never_reach_the_feedback(graded):
+    """Hidden tests run after every other cell, and what the student's function prints
+    during them is not kept."""
+    hidden = _hidden_inputs()
+    assert hidden
+    api = instructor._api(graded["root"])
+    assert api.generate_feedback(A, "leaker", force=True)["success"]
+    nb = _autograded(graded, "leaker")
+    printed = json.dumps([c.get("outputs", []) for c in nb.cells])
+    page = (graded["root"] / "grading" / "feedback" / "leaker" / A / f"{A}.html").read_text()
+    for text in (printed, page):
+        assert not [g for g in hidden if g in text or g.replace("\n", "\\n") in text]
+    assert "array(" in _printed(graded, "leaker", len(nb.cells) - 1), "the visible test's inputs are shown"
+    assert "not shown" in json.dumps(_cell(nb, "test_sgd_step_hidden").outputs)
 
 
 def test_hidden_tests_never_reach_the_notebook(graded):

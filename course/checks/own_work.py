@@ -148,12 +148,12 @@ def references_disabled(calls: list[str]) -> Iterator[None]:
     patched = []
     _LOGS.append(calls)
     try:
-        modules = [m for name, m in list(sys.modules.items()) if m is not None and _is_reference(name)]
+        modules = [m for name, m in list(sys.modules.items())
+                   if name.startswith("course.") and m is not None and _is_reference(name)]
         for module in modules:
-            for attr, obj in list(vars(module).items()):
-                if (inspect.isfunction(obj) or inspect.isclass(obj)) and _is_reference(getattr(obj, "__module__", "")):
-                    setattr(module, attr, _sentinel(public_name(obj), calls))
-                    patched.append((module, attr, obj))
+            for attr, obj, name in _references_in(module):
+                setattr(module, attr, _sentinel(name, calls))
+                patched.append((module, attr, obj))
         yield
     finally:
         _LOGS.pop()
@@ -161,11 +161,30 @@ def references_disabled(calls: list[str]) -> Iterator[None]:
             setattr(module, attr, obj)
 
 
+_FOUND: dict[int, tuple[int, list[tuple[str, Any, str]]]] = {}
+
+
+def _references_in(module: types.ModuleType) -> list[tuple[str, Any, str]]:
+    """(attribute, function or class, public name) of the reference code in ``module``;
+    kept while the module's attributes stay the same in number (checks call this for
+    every call of a student's function)."""
+    names = vars(module)
+    known = _FOUND.get(id(module))
+    if known is not None and known[0] == len(names) and all(names.get(a) is o for a, o, _ in known[1]):
+        return known[1]
+    found = [(attr, obj, public_name(obj)) for attr, obj in list(names.items())
+             if (inspect.isfunction(obj) or inspect.isclass(obj)) and _is_reference(getattr(obj, "__module__", ""))]
+    if not any(getattr(obj, "disables_reference", False) for obj in list(names.values())):
+        _FOUND[id(module)] = (len(names), found)  # not while an outer block has replaced some
+    return found
+
+
 def _sentinel(name: str, calls: list[str]) -> Callable:
     def reference_disabled(*args: Any, **kwargs: Any) -> Any:
         calls.append(name)
         raise _ReferenceCalled(name)
 
+    reference_disabled.disables_reference = True
     return reference_disabled
 
 
