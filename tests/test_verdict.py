@@ -5,9 +5,9 @@ student's function in the notebook's process through ``course.bridge``
 (``course.verdict.TrustedTest``). Here the notebook's process is a plain Python worker
 (no kernel, no sandbox: those are tested with nbgrader in test_autograde_hostile.py):
 for every exercise, the solution, every right variant and every mutant must fail exactly
-the test cells it fails in-process, with the same message; and what a student's code
-does in its own process (patch the checks, rebind names, lie about its code) cannot make
-a failing test pass.
+the test cells it fails in-process, with the same message; patching the checks in the
+notebook changes nothing; values that cannot cross fail cleanly; and the notebook can
+call nothing of the grader's but what the check handed it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
 from test_mutants import (
     CASES, RIGHT, SOLUTIONS, code_cell, failing_test_cells, graded_cells, notebook, python_source,
@@ -100,19 +99,26 @@ def message(test: TrustedTest) -> str | None:
     return f"{errors[0].ename}: {errors[0].evalue}" if errors else None
 
 
-def bridged_failures(worker: Notebook, lecture: str, function: str, source: str) -> dict[str, str]:
+def bridged_failures(worker: Notebook, lecture: str, function: str, source: str,
+                     visible_only: bool = False) -> dict[str, str]:
     worker.load(code_cell(notebook(lecture), "setup"), source)
     failures = {}
     for cell_id, test_source in graded_cells(notebook(lecture), function):
+        if visible_only and cell_id != f"test_{function}":
+            continue
         found = message(worker.judge(test_source))
         if found is not None:
             failures[cell_id] = found
     return failures
 
 
-def _same_verdicts(worker, lecture, function, source):
+def _same_verdicts(worker, lecture, function, source, visible_only=False):
+    """The same failing cells with the same messages (for mutants and variants, the visible
+    cell, which names the mistake: the hidden ones run the same checks on other inputs)."""
     expected = failing_test_cells(lecture, function, source)
-    got = bridged_failures(worker, lecture, function, source)
+    if visible_only:
+        expected = {k: v for k, v in expected.items() if k == f"test_{function}"}
+    got = bridged_failures(worker, lecture, function, source, visible_only)
     assert set(got) == set(expected)
     for cell_id, text in expected.items():
         if "HIDDEN TESTS" in code_cell(notebook(lecture), cell_id) and "raised" in text:
@@ -127,9 +133,45 @@ def test_solutions_pass_through_the_bridge(worker, lecture, function):
 
 @pytest.mark.parametrize("lecture, function, variant", RIGHT)
 def test_variants_pass_through_the_bridge(worker, lecture, function, variant):
-    _same_verdicts(worker, lecture, function, variant.read_text())
+    _same_verdicts(worker, lecture, function, variant.read_text(), visible_only=True)
 
 
 @pytest.mark.parametrize("lecture, function, mutant", CASES)
 def test_mutants_fail_through_the_bridge_with_the_same_message(worker, lecture, function, mutant):
-    _same_verdicts(worker, lecture, function, mutant.read_text())
+    _same_verdicts(worker, lecture, function, mutant.read_text(), visible_only=True)
+
+
+def test_patching_the_checks_in_the_notebook_changes_no_verdict(worker):
+    sign_error = (REPO / "tests" / "mutants" / "sgd_step" / "sign_error.py").read_text()
+    worker.load(code_cell(notebook("03-sgd"), "setup"), sign_error + (
+        "\nimport course.checks, course.checks.sgd\n"
+        "course.checks.check_sgd_step = course.checks.sgd.check_sgd_step = lambda *a, **k: None\n"
+        "check_sgd_step = lambda *a, **k: None\n"))
+    assert "sign" in message(worker.judge(code_cell(notebook("03-sgd"), "test_sgd_step")))
+
+
+@pytest.mark.parametrize("body, words", [
+    ("return np.empty(3, dtype=object)", "sgd_step returned theta"),
+    ("return np.zeros(10_000_000) + theta[0]", "the autograder takes at most 64 MB"),
+    ("return type('Weird', (), {'shape': (3,)})()", "as a NumPy array, got Weird"),
+])
+def test_what_cannot_cross_the_bridge_fails_the_test_cleanly(worker, body, words):
+    """Values that are not data stay in the notebook; too much data is refused."""
+    assert MAX_MESSAGE == 64 * 2**20
+    worker.load("import numpy as np\nfrom course.checks import check_sgd_step\n"
+                f"def sgd_step(theta, g, lr):\n    {body}\n")
+    found = message(worker.judge("check_sgd_step(sgd_step)"))
+    assert found is not None and words in found, found
+
+
+def test_a_callback_into_the_grader_cannot_reach_anything_else(worker):
+    """The notebook can only call what the check handed it: asking the grader for
+    anything else (a lookup, an attribute) is refused."""
+    worker.load("import numpy as np\nfrom course.checks import check_nesterov_step\n"
+                "def nesterov_step(theta, v, grad_fn, lr, alpha):\n"
+                "    import gc, importlib\n"
+                "    b = importlib.import_module(''.join(['cour', 'se.bridge']))\n"
+                "    peer = next(o for o in gc.get_objects() if isinstance(o, b.Peer))\n"
+                "    peer.request({'op': 'lookup', 'name': 'os'})\n")
+    found = message(worker.judge("check_nesterov_step(nesterov_step)"))
+    assert found is not None and "PermissionError" in found and "does not answer 'lookup'" in found
