@@ -57,10 +57,13 @@ clean:
 release: $(LAB_STAMP)
 	$(BIN)/python -m course.instructor release $(if $(OVERWRITE),--overwrite,)
 
-# Grade every submission grading/submitted/<student>/<assignment>/ again into
-# grading/autograded/ (adds students to the gradebook; never touches submitted/).
+# Grade the new and changed submissions grading/submitted/<student>/<assignment>/
+# into grading/autograded/ (adds students to the gradebook; never touches submitted/),
+# JOBS at once (default: one per core). FORCE=1 grades every submission again;
+# SCHEDULER=tcp://host:8786 sends the work to a Dask cluster (README).
 autograde: $(LAB_STAMP)
-	$(BIN)/python -m course.instructor autograde
+	$(BIN)/python -m course.instructor autograde $(if $(JOBS),--jobs $(JOBS),) $(if $(FORCE),--force,) \
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER),)
 
 # Feedback HTML grading/feedback/<student>/<assignment>/<a>.html for every
 # autograded submission, without hidden tests.
