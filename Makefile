@@ -11,7 +11,7 @@ LAB_STAMP  := $(VENV)/.stamp-lab
 TEST_STAMP := $(VENV)/.stamp-test
 ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup bench clean
+.PHONY: lab test setup bench bench-autograde clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: $(TEST_STAMP)
 bench: $(LAB_STAMP)
 	$(BIN)/python bench/optim_bench.py
 	$(BIN)/python bench/widget_bench.py
+
+# Autograding a class: nbgrader vs JOBS=1, JOBS=2 and Dask, and 50/200/800 students
+# (~20 min on 2 cores, so not part of `make bench`; bench/README.md).
+bench-autograde: $(LAB_STAMP)
+	$(BIN)/python bench/autograde_bench.py
 
 clean:
 	rm -rf $(VENV) grading .pytest_cache  # never my-work/: the students' work
