@@ -11,7 +11,7 @@ LAB_STAMP  := $(VENV)/.stamp-lab
 TEST_STAMP := $(VENV)/.stamp-test
 ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup bench clean
+.PHONY: lab test setup bench bench-autograde clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(LAB_STAMP)
 	$(BIN)/python bench/optim_bench.py
 	$(BIN)/python bench/widget_bench.py
 
+# Autograding a class: nbgrader vs JOBS=1, JOBS=2 and Dask, and 50/200/800 students
+# (~20 min on 2 cores, so not part of `make bench`; bench/README.md).
+bench-autograde: $(LAB_STAMP)
+	$(BIN)/python bench/autograde_bench.py
+
 clean:
 	rm -rf $(VENV) grading .pytest_cache  # never my-work/: the students' work
 
@@ -71,12 +76,15 @@ collect: $(LAB_STAMP)
 	$(BIN)/python -m course.instructor collect "$(ARCHIVE)" \
 		$(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(ROSTER),--roster "$(ROSTER)")
 
-# Grade every submission grading/submitted/<student>/<assignment>/ again into
-# grading/autograded/ (adds students to the gradebook; never touches submitted/).
-# Each notebook runs in a bubblewrap sandbox (course/sandbox.py; `apt-get install
-# bubblewrap`); UNSAFE=1 grades without it.
+# Grade the new and changed submissions grading/submitted/<student>/<assignment>/
+# into grading/autograded/ (adds students to the gradebook; never touches submitted/),
+# JOBS at once (default: one per core). FORCE=1 grades every submission again;
+# SCHEDULER=tcp://host:8786 sends the work to a Dask cluster (README). Each notebook
+# runs in a bubblewrap sandbox (course/sandbox.py; `apt-get install bubblewrap`);
+# UNSAFE=1 grades without it.
 autograde: $(LAB_STAMP)
-	$(BIN)/python -m course.instructor autograde $(if $(UNSAFE),--unsafe,)
+	$(BIN)/python -m course.instructor autograde $(if $(JOBS),--jobs $(JOBS),) $(if $(FORCE),--force,) \
+		$(if $(SCHEDULER),--scheduler $(SCHEDULER),) $(if $(UNSAFE),--unsafe,)
 
 # Feedback HTML grading/feedback/<student>/<assignment>/<a>.html for every
 # autograded submission, without hidden tests.

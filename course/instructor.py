@@ -7,7 +7,8 @@ instead of one CLI start per assignment and student), with the course layout fro
     python -m course.instructor release [ASSIGNMENT ...]   # solutions/ -> notebooks/
     python -m course.instructor collect ARCHIVE.zip [--assignment A] [--roster CSV]
                                                            # LMS download -> grading/submitted
-    python -m course.instructor autograde                  # grading/submitted -> grading/autograded
+    python -m course.instructor autograde [--jobs N] [--force] [--scheduler tcp://host:8786] [--unsafe]
+                                                           # grading/submitted -> grading/autograded
     python -m course.instructor feedback                   # -> grading/feedback/<student>/<assignment>/
     python -m course.instructor grades                     # -> grading/grades.csv
 
@@ -19,6 +20,7 @@ grading steps, never modified.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import subprocess
@@ -34,6 +36,7 @@ from nbgrader.plugins import CsvExportPlugin
 from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
+from course import gradebatch
 from course.autograding import TamperReport, clear_manual_scores
 from course.collect import CollectError, Report, Roster, collect_archive
 from course.sandbox import SandboxUnavailable, check_available
@@ -55,8 +58,9 @@ class PipelineError(RuntimeError):
     """A pipeline step could not run, or some of its items failed."""
 
 
-def _api(root: str | Path) -> NbGraderAPI:
-    """Return an ``NbGraderAPI`` configured by ``<root>/nbgrader_config.py``.
+def _api(root: str | Path, unsafe: bool = False) -> NbGraderAPI:
+    """Return an ``NbGraderAPI`` configured by ``<root>/nbgrader_config.py`` (with
+    ``GradeExecute.sandbox = False`` if ``unsafe``).
 
     The venv's ``bin/`` is put on PATH first: a new gradebook runs ``alembic``
     through a subprocess.
@@ -71,6 +75,8 @@ def _api(root: str | Path) -> NbGraderAPI:
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.NbGraderAPI.log_level = "WARN"
+    if unsafe:
+        config.GradeExecute.sandbox = False
     return NbGraderAPI(config=config)
 
 
@@ -181,27 +187,32 @@ def _student_assignments(directory: Path) -> list[tuple[str, str]]:
     ]
 
 
-def autograde(root: str | Path = ".", unsafe: bool = False) -> list[tuple[str, str]]:
-    """Autograde every submission in ``grading/submitted/<student>/<assignment>/``.
+def autograde(
+    root: str | Path = ".", jobs: int = 1, force: bool = False, scheduler: str | None = None,
+    deadline: float = gradebatch.DEADLINE, unsafe: bool = False,
+) -> list[tuple[str, str]]:
+    """Autograde the new and changed submissions in ``grading/submitted/<student>/<assignment>/``.
+
+    ``course.gradebatch`` runs the batch: in ``jobs`` processes, or on the Dask cluster
+    whose scheduler is at ``scheduler`` (a worker process grading one submission for
+    more than ``deadline`` seconds is stopped); a submission graded before under the same
+    assignment source, checks and configuration is skipped unless ``force``. Students
+    are added to the gradebook on the way; a submission graded again has its old
+    ``grading/autograded`` copy replaced. Test cells are restored from the gradebook,
+    so the assignment must have been released here (``make release``) first. Missing or
+    relabelled graded cells are put back, and manual scores on automatically graded
+    cells cleared (``course.autograding``); every change made to a submission is
+    printed at the end and listed in the tamper report, ``grading/tamper-report.csv``,
+    before a summary table (graded, skipped, failed, tampered, timed out, slowest).
 
     Each notebook runs in the sandbox of :mod:`course.sandbox` and its graded test
-    cells are judged in this process (:mod:`course.verdict`); without bubblewrap this
-    refuses to start, unless ``unsafe`` (students' code then runs as you, with your files).
+    cells are judged outside it (:mod:`course.verdict`); without bubblewrap this refuses
+    to start, unless ``unsafe`` (students' code then runs as you, with your files).
 
-    Students are added to the gradebook on the way; a submission graded before is
-    graded again (its old ``grading/autograded`` copy is replaced). Test cells are
-    restored from the gradebook, so the assignment must have been released here
-    (``make release``) first. Missing or relabelled graded cells are put back, and
-    manual scores on automatically graded cells cleared (``course.autograding``);
-    every change made to a submission is printed at the end and listed in the tamper
-    report, ``grading/tamper-report.csv``.
-
-    Returns the graded (student, assignment) pairs.
+    Returns the (student, assignment) pairs graded by this call.
     """
-    api = _api(root)
+    api = _api(root, unsafe)
     if unsafe:
-        api.config.GradeExecute.sandbox = False
-        api = NbGraderAPI(config=api.config)
         print("warning: grading WITHOUT the sandbox: students' code runs as you and can read and "
               "change your files", file=sys.stderr)
     elif api.config.GradeExecute.get("sandbox", True):
@@ -222,22 +233,40 @@ def autograde(root: str | Path = ".", unsafe: bool = False) -> list[tuple[str, s
             f"assignment(s) {', '.join(unreleased)} in {submitted} are not in the gradebook "
             f"{api.coursedir.db_url}: run `make release` first (or fix the folder name)"
         )
-    print(f"autograde {submitted}")
-    failures: list[str] = []
-    for student, assignment in pairs:
-        _run(
-            f"{student}/{assignment}",
-            lambda: api.autograde(assignment, student, force=True, create=True),
-            failures,
+    print(f"autograde {submitted}", flush=True)
+    try:
+        batch = gradebatch.run(api, functools.partial(_api, unsafe=unsafe), pairs, jobs=jobs, force=force,
+                               scheduler=scheduler,
+                               deadline=deadline, show=_show)
+    except gradebatch.BatchError as error:
+        raise PipelineError(str(error)) from None
+    rows = _report_tampering(api, batch.graded_pairs)
+    print(batch.summary(tampered=len(rows)))
+    if batch.not_graded:
+        raise PipelineError(
+            f"autograde stopped: {len(batch.not_graded)} submission(s) not graded; "
+            "run it again to grade them (graded ones are kept)"
         )
-    _report_tampering(api, pairs)
-    _check("autograde", failures)
-    return pairs
+    _check("autograde", [outcome.task.label for outcome in batch.failed])
+    return batch.graded_pairs
 
 
-def _report_tampering(api: NbGraderAPI, pairs: list[tuple[str, str]]) -> None:
+def _show(outcome: gradebatch.Outcome) -> None:
+    """Print a failed grading, and the log lines of a grading worth reading."""
+    lines = [line for line in outcome.log.splitlines() if not ROUTINE.search(line)]
+    if outcome.success and not lines:
+        return
+    verdict = "ok" if outcome.success else "FAILED"
+    print(f"  {outcome.task.label}: {verdict} ({outcome.seconds:.1f} s)")
+    for line in lines:
+        print(f"    {line}")
+    if not outcome.success:
+        print("    " + outcome.error.strip().replace("\n", "\n    "))
+
+
+def _report_tampering(api: NbGraderAPI, pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
     """Clear manual scores that student code wrote during the batch; print the changes
-    made to this batch's submissions (the tamper report)."""
+    made to this batch's submissions (the tamper report) and return them."""
     report = TamperReport(config=api.config)
     late = clear_manual_scores(api.coursedir.db_url, api.coursedir.course_id, pairs)
     for student, assignment, notebook, cell, change in late:
@@ -247,11 +276,12 @@ def _report_tampering(api: NbGraderAPI, pairs: list[tuple[str, str]]) -> None:
     where = f" -> {report.path}" if report.path else ""
     if not rows:
         print(f"tamper report: no changes to submissions{where}")
-        return
+        return rows
     print(f"tamper report: {len(rows)} change(s) to {len({(r['student'], r['assignment']) for r in rows})} "
           f"submission(s){where}")
     for row in rows:
         print(f"  {row['student']}/{row['assignment']}/{row['notebook']} {row['cell']}: {row['change']}")
+    return rows
 
 
 def feedback(root: str | Path = ".") -> list[tuple[str, str]]:
@@ -343,6 +373,25 @@ def main(argv: list[str] | None = None) -> int:
         help="release even over notebooks with uncommitted changes",
     )
     parser.add_argument(
+        "--jobs", type=int, default=len(os.sched_getaffinity(0)),
+        help="autograde: submissions graded at once, each in its own process "
+        "(default: the number of cores, here %(default)s)",
+    )
+    parser.add_argument(
+        "--force", action="store_true",
+        help="autograde: grade every submission, even those unchanged since they were graded",
+    )
+    parser.add_argument(
+        "--deadline", type=float, default=gradebatch.DEADLINE, metavar="SECONDS",
+        help="autograde: stop a worker process still grading one submission after SECONDS "
+        "(default %(default)g)",
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="autograde: send the work to the Dask scheduler at ADDRESS (tcp://host:8786); "
+        "its workers need the course folder at the same path (shared filesystem)",
+    )
+    parser.add_argument(
         "--unsafe", action="store_true",
         help="autograde without the sandbox (students' code runs as you, with your files)",
     )
@@ -363,7 +412,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.step == "release":
             release(args.root, args.assignments or None, overwrite=args.overwrite)
         elif args.step == "autograde":
-            autograde(args.root, unsafe=args.unsafe)
+            autograde(args.root, jobs=args.jobs, force=args.force, scheduler=args.scheduler,
+                      deadline=args.deadline, unsafe=args.unsafe)
         elif args.step == "collect":
             collect(args.root, args.assignments[0], args.assignment, args.roster)
         else:
