@@ -81,6 +81,7 @@ CONFIG_FILE = "nbgrader_config.py"
 #: Modules of ``course`` whose change may change a grade (besides ``course.checks``).
 GRADING_MODULES = ("autograding", "bridge", "sandbox", "verdict")
 CHECKS = Path(course.checks.__file__).parent
+COURSE = CHECKS.parent
 #: Seconds a stopped worker gets to shut its kernel down before it is killed.
 STOP_GRACE = 10.0
 #: Seconds a worker process may spend on one submission before it is stopped.
@@ -189,7 +190,7 @@ def grader_digest(root: Path, source: Path, ignore: list[str]) -> str:
     parts = [
         folder_digest(source, ignore),
         folder_digest(CHECKS, ignore),
-        *(hashlib.sha256((CHECKS.parent / f"{name}.py").read_bytes()).hexdigest() for name in GRADING_MODULES),
+        *(hashlib.sha256((COURSE / f"{name}.py").read_bytes()).hexdigest() for name in GRADING_MODULES),
         hashlib.sha256((root / CONFIG_FILE).read_bytes()).hexdigest(),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
