@@ -92,6 +92,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     cpu_seconds = Integer(900, help="CPU time of the kernel process (seconds)").tag(config=True)
     file_bytes = Integer(100 * 2**20, help="largest file the kernel may write (bytes)").tag(config=True)
     open_files = Integer(256, help="open files per process").tag(config=True)
+    tmp_bytes = Integer(256 * 2**20, help="size of the kernel's own /tmp, held in memory (bytes)").tag(config=True)
     assignment = Unicode("notebook", help="name of the scratch folder inside the sandbox").tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -128,7 +129,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         workdir = f"{HOME}/{self.assignment}"
         command = [
             "bwrap", "--die-with-parent", "--unshare-all", "--new-session", "--cap-drop", "ALL",
-            "--ro-bind", "/usr", "/usr", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+            "--ro-bind", "/usr", "/usr", "--dev", "/dev", "--proc", "/proc",
+            "--size", str(self.tmp_bytes), "--tmpfs", "/tmp",  # in memory: capped
         ]
         for name in ("bin", "lib", "lib64", "sbin"):
             path = f"/{name}"
