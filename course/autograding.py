@@ -58,8 +58,8 @@ from nbgrader.preprocessors import ClearHiddenTests, Execute, OverwriteCells, Sa
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
-from course.sandbox import SandboxedKernelManager, SandboxUnavailable, check_available
-from course.verdict import HIDDEN_TESTS, TrustedTest
+from course.sandbox import SandboxedKernelManager
+from course.verdict import HIDDEN_TESTS, TrustedTest, died_message, error_output as _error, timeout_message
 
 REPORT_FIELDS = ("student", "assignment", "notebook", "cell", "change")
 # Keys of nbgrader's cell metadata (schema 3); any other key fails its validator.
@@ -408,13 +408,6 @@ class GradeExecute(Execute):
     def create_kernel_manager(self):
         if not self.sandbox:
             return super().create_kernel_manager()
-        try:
-            check_available()
-        except SandboxUnavailable as error:
-            raise SandboxUnavailable(
-                f"{error}. Autograding runs students' code in that sandbox; to grade without it, on a "
-                "machine you can afford to lose, run `make autograde UNSAFE=1` "
-                "(nbgrader: --GradeExecute.sandbox=False)") from None
         self.km = SandboxedKernelManager(kernel_name=self.kernel_name or "python3", config=self.config,
                                          assignment=self._assignment)
         return self.km
@@ -432,7 +425,7 @@ class GradeExecute(Execute):
             return
         outcome = self._execute(cell, index)
         if outcome == "died":
-            cell.outputs.append(_error("ProcessDied", _DIED.format(where="while running this cell")))
+            cell.outputs.append(_error("ProcessDied", died_message(" while running this cell", graded=False)))
         elif outcome == "hung" and not any(o.output_type == "error" and o.ename == "Timeout" for o in cell.outputs):
             cell.outputs.append(_error("Timeout", self._timeout_message(cell)))
         if outcome != "ok":
@@ -600,22 +593,14 @@ class GradeExecute(Execute):
                 frames = CELL_FRAME.findall(ANSI.sub("", "\n".join(out.traceback)))
                 if frames:
                     where = f" (in `{frames[-1]}`)"
-        timeout = self._get_timeout(cell)
-        verdict = ": this test scores 0" if utils.is_grade(cell) else ""
-        return (
-            f"your code ran longer than {timeout} s in this cell{where} and was stopped{verdict}. "
-            "Look for a loop that never ends, or work that grows much faster than it should."
-        )
+        return timeout_message(self._get_timeout(cell), f" in this cell{where}", graded=utils.is_grade(cell))
 
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
         cell, cell_index = kwargs["cell"], kwargs["cell_index"]
         if id(cell) in self._timed_out:
-            message = self._timeout_message(cell)
             cell.outputs = [o for o in cell.outputs if o.output_type != "error"]
-            cell.outputs.append(nbformat.v4.new_output(
-                "error", ename="Timeout", evalue=message, traceback=["Timeout: " + message],
-            ))
+            cell.outputs.append(_error("Timeout", self._timeout_message(cell)))
         cut = self._cut.get(cell_index, 0)
         if cut > 0:
             cell.outputs.append(nbformat.v4.new_output(
@@ -624,15 +609,6 @@ class GradeExecute(Execute):
                       f"{_kb(self.max_text_bytes_per_cell)} of text and {_kb(self.max_bytes_per_cell)} "
                       f"in all per cell, {_kb(self.max_bytes_per_notebook)} per notebook]\n"),
             ))
-
-
-_DIED = ("the Python process running your notebook died {where} (it crashed, exited, or used more "
-         "memory or CPU time than allowed). The autograder started a new one and ran your earlier cells "
-         "again for the cells after this one.")
-
-
-def _error(ename: str, evalue: str) -> NotebookNode:
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
 # ---------------------------------------------------------------------- grade step

@@ -107,6 +107,32 @@ def _recv(sock: socket.socket, deadline: float | None = None) -> dict:
     return message
 
 
+@contextlib.contextmanager
+def replaced(module: Any, attr: str, value: Any, namespace: dict) -> Iterator[None]:
+    """``module.attr``, and every name in ``namespace`` bound to the same object, stand for
+    ``value`` until the block ends. Used by the checks to follow a student's calls of a
+    provided function (``strong_wolfe``), in their own process or in the notebook's."""
+    real = getattr(module, attr)
+    aliases = [name for name, obj in list(namespace.items()) if obj is real]
+    setattr(module, attr, value)
+    for name in aliases:
+        namespace[name] = value
+    try:
+        yield
+    finally:
+        setattr(module, attr, real)
+        for name in aliases:
+            namespace[name] = real
+
+
+def _numeric_dtype(name: str) -> np.dtype:
+    """The dtype named ``name``, if numeric (no objects, strings or records cross)."""
+    dtype = np.dtype(name)
+    if dtype.kind not in _NUMERIC_KINDS or dtype.fields is not None:
+        raise BridgeClosed(f"values of dtype {dtype} are not accepted")
+    return dtype
+
+
 # ------------------------------------------------------------------------- proxies
 
 
@@ -235,27 +261,23 @@ class Peer:
         self.sock = sock
         self.namespace = namespace
         self.objects: dict[int, Any] = {}  # what this side handed out, by handle
-        self.replaced: dict[int, list[tuple[Any, str, Any]]] = {}
+        self.replaced: dict[int, contextlib.ExitStack] = {}  # open ``replace`` requests, by token
         self.generators: dict[int, np.random.Generator] = {}  # the other side's, by its handle
         self._received: list[tuple[int, np.ndarray, np.ndarray]] = []  # the other side's arrays, as received
         self.reference_log: Callable[[], list[str] | None] = lambda: None
         self.hide_messages = False  # grader's side: keep the student's exception messages out
         self.deadline: float | None = None  # time.monotonic() by which every answer must come
-        self.calling: list[str] = []  # the student's functions running now, outermost first
-        self.failed_in: str | None = None
+        self.failed_in: str | None = None  # the student's function running when the bridge failed
 
     @contextlib.contextmanager
     def running(self, name: str) -> Iterator[None]:
-        """While the student's function ``name`` runs; the innermost one running when the
-        bridge failed is kept in ``failed_in``."""
-        self.calling.append(name)
+        """While the student's function ``name`` runs: if the bridge fails, the innermost
+        such function is kept in ``failed_in``."""
         try:
             yield
         except BridgeFailure:
             self.failed_in = self.failed_in or name
             raise
-        finally:
-            self.calling.pop()
 
     # --- values
     def _export(self, value: Any) -> dict:
@@ -275,11 +297,7 @@ class Peer:
 
     def encode(self, value: Any) -> Any:
         """``value`` as JSON data (see the module docstring)."""
-        if value is None or isinstance(value, (bool, str)):
-            return value
-        if isinstance(value, int) and type(value) is int:
-            return value
-        if type(value) is float:
+        if value is None or isinstance(value, str) or type(value) in (bool, int, float):
             return value
         if isinstance(value, Remote) and value._peer is self:
             return {"$own": value._handle}
@@ -319,9 +337,7 @@ class Peer:
         if not isinstance(data, dict):
             raise BridgeClosed(f"cannot decode {type(data).__name__}")
         if "$array" in data:
-            dtype = np.dtype(data["$array"])
-            if dtype.kind not in _NUMERIC_KINDS or dtype.fields is not None:
-                raise BridgeClosed(f"arrays of dtype {dtype} are not accepted")
+            dtype = _numeric_dtype(data["$array"])
             shape = tuple(int(n) for n in data["shape"])
             raw = base64.b64decode(data["data"])
             if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
@@ -334,10 +350,7 @@ class Peer:
                     self._received.append((data["id"], array, array.copy()))
             return array
         if "$scalar" in data:
-            dtype = np.dtype(data["$scalar"])
-            if dtype.kind not in _NUMERIC_KINDS or dtype.fields is not None:
-                raise BridgeClosed(f"scalars of dtype {dtype} are not accepted")
-            return np.frombuffer(base64.b64decode(data["data"]), dtype=dtype)[0]
+            return np.frombuffer(base64.b64decode(data["data"]), dtype=_numeric_dtype(data["$scalar"]))[0]
         if "$complex" in data:
             return complex(*data["$complex"])
         if "$tuple" in data:
@@ -382,8 +395,7 @@ class Peer:
         log = self.reference_log()
         if log is not None:
             message["disable_references"] = True
-        reply = self.request(message, raw=True, log=log)
-        return self.decode(reply["value"])
+        return self.request(message, log=log)
 
     def request(self, message: dict, raw: bool = False, log: list[str] | None = None) -> Any:
         """Send ``message`` and serve the other side's requests until its answer comes;
@@ -446,8 +458,8 @@ class Peer:
         except BridgeClosed:
             pass
         finally:
-            for token in list(self.replaced):
-                self._restore(token)
+            for stack in self.replaced.values():
+                stack.close()
             self.objects.clear()
 
     def _serve_one(self, message: dict) -> None:
@@ -499,11 +511,12 @@ class Peer:
             target = self._target(message)
             args = [self.decode(a) for a in message.get("args", ())]
             kwargs = {str(k): self.decode(v) for k, v in message.get("kwargs", {}).items()}
+            disabled = contextlib.nullcontext()
             if message.get("disable_references") and self.namespace is not None:
                 from course.checks.own_work import references_disabled
-                with references_disabled(calls):
-                    return {"value": self.encode(target(*args, **kwargs))}
-            return {"value": self.encode(target(*args, **kwargs))}
+                disabled = references_disabled(calls)
+            with disabled:
+                return {"value": self.encode(target(*args, **kwargs))}
         if self.namespace is None:
             raise PermissionError(f"the grader does not answer {op!r}")
         if op == "lookup":
@@ -527,7 +540,7 @@ class Peer:
         if op == "replace":
             return {"value": self._replace(self._target(message), message)}
         if op == "restore":
-            self._restore(message["token"])
+            self.replaced.pop(message["token"]).close()
             return {"value": None}
         raise LookupError(f"unknown request {op!r}")
 
@@ -544,27 +557,12 @@ class Peer:
         raise LookupError(f"unknown probe {what!r}")
 
     def _replace(self, fn: Any, message: dict) -> int:
-        module = importlib.import_module(message["module"])
-        attr = message["attr"]
-        real = getattr(module, attr)
-        value = self.decode(message["value"])
-        namespace = getattr(inspect.unwrap(fn), "__globals__", {})
-        undo = [(module, attr, real)]
-        setattr(module, attr, value)
-        for name, obj in list(namespace.items()):
-            if obj is real:
-                namespace[name] = value
-                undo.append((namespace, name, real))
+        stack = contextlib.ExitStack()
+        stack.enter_context(replaced(importlib.import_module(message["module"]), message["attr"],
+                                     self.decode(message["value"]), getattr(inspect.unwrap(fn), "__globals__", {})))
         token = len(self.replaced) + 1
-        self.replaced[token] = undo
+        self.replaced[token] = stack
         return token
-
-    def _restore(self, token: int) -> None:
-        for where, name, real in reversed(self.replaced.pop(token, [])):
-            if isinstance(where, dict):
-                where[name] = real
-            else:
-                setattr(where, name, real)
 
 
 # ---------------------------------------------------------------- student's side
@@ -585,6 +583,6 @@ def serve(path: str, namespace: dict) -> None:
         sock.close()
 
 
-__all__ = ["BridgeClosed", "BridgeFailure", "BridgeTimeout", "MAX_MESSAGE", "Peer", "send", "Remote", "RemoteCallable",
+__all__ = ["BridgeClosed", "BridgeFailure", "BridgeTimeout", "MAX_MESSAGE", "Peer", "replaced", "send", "Remote", "RemoteCallable",
            "RemoteError", "RemoteIterator", "RemoteNamespace", "serve"]
 

@@ -51,21 +51,26 @@ class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing or cannot create namespaces on this machine."""
 
 
+#: How to grade without the sandbox, said whenever it is missing.
+UNSAFE = ("Students' code runs in that sandbox; to grade without it, on a machine you can afford to "
+          "lose: make autograde UNSAFE=1 (nbgrader: --GradeExecute.sandbox=False)")
+
+
 @functools.cache
 def check_available() -> None:
     """Raise :class:`SandboxUnavailable`, saying what to do, unless ``bwrap`` works here."""
     if sys.platform != "linux":
-        raise SandboxUnavailable(f"the autograder's sandbox needs Linux (bubblewrap); this is {sys.platform}")
+        raise SandboxUnavailable(f"the autograder's sandbox needs Linux (bubblewrap); this is {sys.platform}. {UNSAFE}")
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable(
-            "bubblewrap (bwrap) is not installed: install it (Debian/Ubuntu: `apt-get install bubblewrap`)")
+            f"bubblewrap (bwrap) is not installed: install it (Debian/Ubuntu: `apt-get install bubblewrap`). {UNSAFE}")
     probe = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
                            capture_output=True, text=True)
     if probe.returncode != 0:
         raise SandboxUnavailable(
             f"bubblewrap cannot create a sandbox here ({probe.stderr.strip() or probe.returncode}): "
-            "it needs unprivileged user namespaces, or root")
+            f"it needs unprivileged user namespaces, or root. {UNSAFE}")
 
 
 @functools.cache
@@ -97,17 +102,14 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         check_available()
-        self.runtime = tempfile.mkdtemp(prefix="course-sandbox-")
+        # The folder both the grader and the kernel reach, at the same path: the connection
+        # file, the kernel's sockets and those of the graded tests.
+        self.shared_folder = tempfile.mkdtemp(prefix="course-sandbox-")
         kwargs.setdefault("transport", "ipc")
-        kwargs.setdefault("ip", os.path.join(self.runtime, "kernel"))
-        kwargs.setdefault("connection_file", os.path.join(self.runtime, "kernel.json"))
+        kwargs.setdefault("ip", os.path.join(self.shared_folder, "kernel"))
+        kwargs.setdefault("connection_file", os.path.join(self.shared_folder, "kernel.json"))
         super().__init__(**kwargs)
         self.scratch: str | None = None
-
-    @property
-    def shared_folder(self) -> str:
-        """The folder both the grader and the sandboxed kernel reach (at the same path)."""
-        return self.runtime
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         self.kernel_spec.interrupt_mode = "message"  # a signal would stop bwrap, not the kernel
@@ -147,7 +149,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         command += [
             "--ro-bind", os.path.join(course_snapshot(), "course"), f"{COURSE_MOUNT}/course",
             "--bind", self.scratch, workdir,
-            "--bind", self.runtime, self.runtime,
+            "--bind", self.shared_folder, self.shared_folder,
             "--chdir", workdir,
             "--clearenv",  # nothing of the instructor's environment (tokens, database URLs)
             "--setenv", "PATH", f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
@@ -165,7 +167,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not restart:
             if self.scratch is not None:
                 shutil.rmtree(self.scratch, ignore_errors=True)
-            shutil.rmtree(self.runtime, ignore_errors=True)
+            shutil.rmtree(self.shared_folder, ignore_errors=True)
 
 
-__all__ = ["COURSE_MOUNT", "SandboxUnavailable", "SandboxedKernelManager", "check_available", "course_snapshot"]
+__all__ = ["COURSE_MOUNT", "UNSAFE", "SandboxUnavailable", "SandboxedKernelManager", "check_available", "course_snapshot"]

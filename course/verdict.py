@@ -29,7 +29,7 @@ import nbformat
 from nbformat import NotebookNode
 
 import course.checks
-from course.bridge import BridgeClosed, BridgeFailure, BridgeTimeout, Peer, send
+from course.bridge import BridgeClosed, BridgeFailure, BridgeTimeout, Peer, RemoteNamespace, send
 from course.checks import own_work
 
 #: Names every test cell sees from the grader's side (never looked up in the notebook).
@@ -43,19 +43,32 @@ class _NotebookNames(dict):
 
     def __init__(self, peer: Peer, trusted: dict) -> None:
         super().__init__()
-        self.peer, self.trusted = peer, trusted
+        self.notebook, self.trusted = RemoteNamespace(peer), trusted
 
     def __missing__(self, name: str) -> Any:
         if name in self.trusted or hasattr(builtins, name):
             raise KeyError(name)  # exec then finds it among the grader's globals or builtins
-        reply = self.peer.request({"op": "lookup", "name": name}, raw=True)
-        if reply.get("missing"):
-            raise KeyError(name)
-        return self.peer.decode(reply["value"])
+        return self.notebook[name]  # KeyError if the notebook has no such name either
 
 
-def _where(name: str | None) -> str:
-    return f" in `{name}`" if name else ""
+def error_output(ename: str, evalue: str) -> NotebookNode:
+    """A notebook error output that shows ``ename: evalue`` alone."""
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def timeout_message(seconds: float, where: str, graded: bool) -> str:
+    """What a student reads when their code ran past the limit ``where`` (" in `f`")."""
+    verdict = ": this test scores 0" if graded else ""
+    return (f"your code ran longer than {seconds:g} s{where} and was stopped{verdict}. "
+            "Look for a loop that never ends, or work that grows much faster than it should.")
+
+
+def died_message(where: str, graded: bool) -> str:
+    """What a student reads when the kernel died ``where`` (" in `f`")."""
+    verdict = ": this test scores 0" if graded else ""
+    return (f"the Python process running your notebook died{where} (it crashed, exited, or used more "
+            f"memory or CPU time than allowed){verdict}. The autograder started a new one and ran your "
+            "earlier cells again for the cells after this one.")
 
 
 class TrustedTest:
@@ -80,7 +93,6 @@ class TrustedTest:
         self.listener.listen(1)
         self.listener.settimeout(timeout)
         self.outputs: list[NotebookNode] = []
-        self.error: str | None = None  # ename of the failure, if the test failed
 
     @property
     def serve_code(self) -> str:
@@ -97,12 +109,12 @@ class TrustedTest:
 
     def run(self) -> None:
         """Accept the notebook's connection, run the cell, keep its outputs."""
-        printed = io.StringIO()
         try:
             connection, _ = self.listener.accept()
         except OSError:  # timeout, or stop_waiting
-            self._fail("GraderError", "the autograder could not reach your notebook's Python process to run "
-                       "this test (did your code change how cells run?): this test scores 0.")
+            self.outputs.append(error_output(
+                "GraderError", "the autograder could not reach your notebook's Python process to run "
+                "this test (did your code change how cells run?): this test scores 0."))
             return
         finally:
             self.listener.close()
@@ -112,48 +124,34 @@ class TrustedTest:
         peer.hide_messages = self.hidden
         peer.reference_log = own_work.current_reference_log
         peer.deadline = time.monotonic() + self.timeout
+        printed = io.StringIO()
 
         def print_(*args: Any, **kwargs: Any) -> None:
             kwargs.setdefault("file", printed)
             builtins.print(*args, **kwargs)
 
         trusted = {"__builtins__": builtins, "__name__": "__graded_test__", "print": print_, **TRUSTED_NAMES}
+        failure: BaseException | None = None
         try:
             exec(compile(self.source, "<graded test>", "exec"), trusted, _NotebookNames(peer, trusted))
-        except BridgeTimeout:
-            self._keep(printed)
-            self._fail("Timeout", f"your code ran longer than {self.timeout:g} s{_where(peer.failed_in)} and was "
-                       "stopped: this test scores 0. Look for a loop that never ends, or work that grows much "
-                       "faster than it should.")
-        except BridgeClosed:
-            self._keep(printed)
-            self._fail("ProcessDied", f"the Python process running your notebook died{_where(peer.failed_in)} "
-                       "(it crashed, exited, or used too much memory): this test scores 0. The autograder "
-                       "started a new one and ran your earlier cells again for the tests after this one.")
-        except BridgeFailure as failure:  # pragma: no cover - every failure is one of the two above
-            self._keep(printed)
-            self._fail("GraderError", str(failure))
         except BaseException as exc:  # noqa: BLE001 - the verdict of the test
-            self._keep(printed)
-            self._failed(exc)
-        else:
-            self._keep(printed)
+            failure = exc
         finally:
             with contextlib.suppress(BridgeFailure):
                 send(connection, {"op": "done"})
             connection.close()
+        if printed.getvalue():
+            self.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed.getvalue()))
+        where = f" in `{peer.failed_in}`" if peer.failed_in else ""
+        if isinstance(failure, BridgeTimeout):
+            self.outputs.append(error_output("Timeout", timeout_message(self.timeout, where, graded=True)))
+        elif isinstance(failure, BridgeClosed):
+            self.outputs.append(error_output("ProcessDied", died_message(where, graded=True)))
+        elif failure is not None:
+            self.outputs.append(self._failed(failure))
 
-    def _keep(self, printed: io.StringIO) -> None:
-        text = printed.getvalue()
-        if text:
-            self.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=text))
-
-    def _fail(self, ename: str, evalue: str) -> None:
-        self.error = ename
-        self.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue,
-                                                   traceback=[f"{ename}: {evalue}"]))
-
-    def _failed(self, exc: BaseException) -> None:
+    @staticmethod
+    def _failed(exc: BaseException) -> NotebookNode:
         """The output of the check's exception: a CheckFailed as IPython shows it, the
         student's own exception with their frames only, anything else by name alone
         (never the grader's frames or paths)."""
@@ -163,8 +161,7 @@ class TrustedTest:
             lines = [str(line) for line in render()]
         else:
             lines = list(getattr(exc, "remote_traceback", None) or [f"{ename}: {evalue}"])
-        self.error = ename
-        self.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=lines))
+        return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=lines)
 
 
-__all__ = ["TrustedTest"]
+__all__ = ["TrustedTest", "died_message", "error_output", "timeout_message"]

@@ -24,7 +24,7 @@ from test_mutants import (
     CASES, RIGHT, SOLUTIONS, code_cell, failing_test_cells, graded_cells, notebook, python_source,
 )
 
-from course.bridge import MAX_MESSAGE, Peer
+from course.bridge import MAX_MESSAGE
 from course.verdict import TrustedTest
 
 REPO = Path(__file__).resolve().parents[1]

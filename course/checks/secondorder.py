@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from course import linesearch, secondorder
-from course.bridge import Remote
+from course.bridge import Remote, replaced
 from course.checks.common import (
     HIDDEN_NOTE,
     Case,
@@ -795,26 +795,17 @@ class _Spy:
 @contextlib.contextmanager
 def _spying(fn: Callable, spy: _Spy) -> Iterator[None]:
     """Replace ``strong_wolfe`` by ``spy`` in course.linesearch and wherever the student's
-    namespace holds it; restore on exit."""
-    if isinstance(fn, Remote):  # autograding: replace it in the notebook's process
+    namespace holds it (in the notebook's process while autograding); restore on exit."""
+    if isinstance(fn, Remote):
         with fn._replaced("course.linesearch", "strong_wolfe", spy):
             yield
         return
-    real = spy.real
     namespace = getattr(inspect.unwrap(fn), "__globals__", {})
-    aliases = [name for name, value in namespace.items() if value is real]
-    modules = [m for m in (linesearch, sys.modules.get("course.linesearch")) if m is not None]
-    try:
+    modules = dict.fromkeys(m for m in (linesearch, sys.modules.get("course.linesearch")) if m is not None)
+    with contextlib.ExitStack() as stack:
         for module in modules:
-            module.strong_wolfe = spy
-        for name in aliases:
-            namespace[name] = spy
+            stack.enter_context(replaced(module, "strong_wolfe", spy, namespace))
         yield
-    finally:
-        for module in modules:
-            module.strong_wolfe = real
-        for name in aliases:
-            namespace[name] = real
 
 
 def _follow(fn: Callable, problem: Problem, rule: DirectionRule, kwargs: dict, reveal: bool) -> str | None:
