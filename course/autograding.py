@@ -106,13 +106,18 @@ class TamperReport(LoggingConfigurable):
             return
         rows += [dict(zip(REPORT_FIELDS, (*key, cell, change))) for cell, change in events]
         rows.sort(key=lambda r: (r["student"], r["assignment"], r["notebook"]))
-        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        temporary = self.path + ".tmp"
+        self.save(self.path, rows)
+
+    @staticmethod
+    def save(path: str, rows: list[dict[str, str]]) -> None:
+        """Write ``rows`` as the report at ``path``, atomically (a reader never sees half)."""
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        temporary = path + ".tmp"
         with open(temporary, "w", newline="", encoding="utf-8") as file:
             writer = csv.DictWriter(file, REPORT_FIELDS)
             writer.writeheader()
             writer.writerows(rows)
-        os.replace(temporary, self.path)
+        os.replace(temporary, path)
 
 
 def _ids(resources: dict) -> tuple[str, str, str]:

@@ -41,7 +41,6 @@ The gradebook and the tamper report are shared:
 
 from __future__ import annotations
 
-import csv
 import fcntl
 import functools
 import hashlib
@@ -66,7 +65,7 @@ from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
 import course.checks
-from course.autograding import REPORT_FIELDS, TamperReport, is_autograded
+from course.autograding import TamperReport, is_autograded
 
 #: Folder of the course root holding everything graded (git-ignored).
 GRADING = "grading"
@@ -346,7 +345,7 @@ class _Reports:
 
     def prepare(self, task: Task) -> None:
         """The submission's own report, holding its rows of the course's report."""
-        self._write(_report_path(self.directory, task), self.rows.get((task.student, task.assignment), []))
+        TamperReport.save(_report_path(self.directory, task), self.rows.get((task.student, task.assignment), []))
 
     def merge(self, task: Task) -> None:
         """Replace the submission's rows in the course's report by those of its own."""
@@ -355,18 +354,9 @@ class _Reports:
         if rows != self.rows.get((task.student, task.assignment), []) or not os.path.isfile(self.path):
             self.rows[task.student, task.assignment] = rows
             # sorted as TamperReport.write sorts: by student, assignment, notebook, stably
-            self._write(self.path, [row for pair in sorted(self.rows)
-                                    for row in sorted(self.rows[pair], key=lambda r: r["notebook"])])
+            TamperReport.save(self.path, [row for pair in sorted(self.rows)
+                                          for row in sorted(self.rows[pair], key=lambda r: r["notebook"])])
         Path(own.path).unlink(missing_ok=True)
-
-    @staticmethod
-    def _write(path: str, rows: list[dict[str, str]]) -> None:
-        temporary = path + ".tmp"
-        with open(temporary, "w", newline="", encoding="utf-8") as file:
-            writer = csv.DictWriter(file, REPORT_FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(temporary, path)
 
 
 # ------------------------------------------------------------------ executors
