@@ -30,8 +30,8 @@ from course.checks.failure import CheckFailed
 from course.checks.own_work import reference_message, references_disabled, refuse_course_references
 from course.gradcheck import rel_error
 
-#: Largest accepted difference from the reference, by dtype: float32 round-off
-#: accumulated over a 20-step run, and float64 round-off with room for another
+#: Largest accepted difference from the reference, by dtype, in one step (a run is
+#: compared one step at a time): float32 and float64 round-off with room for another
 #: order of operations. Every mistake the checks diagnose differs far more.
 TOLERANCE = {np.dtype(np.float32): 1e-4, np.dtype(np.float64): 1e-9}
 
@@ -335,30 +335,44 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
     return min(rel_error(a, b), normwise)
 
 
-def _first_difference(got: list[tuple], expected: list[tuple], tol: float) -> tuple[int, int] | None:
-    for k, (g_out, e_out) in enumerate(zip(got, expected)):
+def _first_difference(case: Case, args: list[tuple], got: list[tuple], reference: Step,
+                      tol: float) -> tuple[list[tuple], tuple[int, int] | None]:
+    """Compare a run (the arguments and outputs of each call) one step at a time with
+    ``reference`` called on the same arguments, so that rounding never accumulates into
+    a comparison of two trajectories; stop at the first step that differs. The
+    reference's outputs up to there, and the first difference (step, output) or None."""
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    expected = []
+    for k, (step_args, g_out) in enumerate(zip(args, got)):
+        e_out = reference(tuple(a.copy() if isinstance(a, np.ndarray) else a for a in step_args), case.kwargs)
+        expected.append(e_out)
         for i, (g, e) in enumerate(zip(g_out, e_out)):
             if distance(g, e) > tol:
-                return k, i
-    return None
+                return expected, (k, i)
+    return expected, None
 
 
-def _mistake_distance(exercise: Exercise, mistake: Mistake, case: Case, got: list[tuple]) -> float:
-    """How far the outputs ``got`` of a case are from those of ``mistake`` (inf if it raises)."""
+def _mistake_distance(exercise: Exercise, mistake: Mistake, case: Case, args: list[tuple],
+                      got: list[tuple]) -> float:
+    """How far the outputs ``got`` of a run are from those of ``mistake`` called on the
+    same arguments, step by step (inf if it raises)."""
+    step = plain_step(exercise, mistake.implementation)
     try:
-        _, outputs = run_case(case, plain_step(exercise, mistake.implementation))
+        outputs = [step(tuple(a.copy() if isinstance(a, np.ndarray) else a for a in step_args), case.kwargs)
+                   for step_args in args]
     except Exception:
         return np.inf
     return max(distance(g, m) for g_out, m_out in zip(got, outputs) for g, m in zip(g_out, m_out))
 
 
-def diagnose(exercise: Exercise, runs: Sequence[tuple[Case, list[tuple]]], failed: Case) -> str | None:
-    """The diagnosis of the known mistake that reproduces the student's outputs: on every
-    case if one does, else on the failed case; None if no known mistake does."""
+def diagnose(exercise: Exercise, runs: Sequence[tuple[Case, list[tuple], list[tuple]]], failed: Case) -> str | None:
+    """The diagnosis of the known mistake that reproduces the student's outputs (case,
+    arguments, outputs of each run): on every case if one does, else on the failed case;
+    None if no known mistake does."""
     everywhere, on_failed = [], []
     for mistake in exercise.known_mistakes:
-        missed = [case for case, got in runs
-                  if _mistake_distance(exercise, mistake, case, got) > TOLERANCE[np.dtype(case.dtype)]]
+        missed = [case for case, args, got in runs
+                  if _mistake_distance(exercise, mistake, case, args, got) > TOLERANCE[np.dtype(case.dtype)]]
         if not missed:
             everywhere.append(mistake.diagnosis)
         elif all(case is not failed for case in missed):
@@ -390,7 +404,12 @@ def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool
     """Run every case; if the student's function fails any, raise a CheckFailed about
     the first whose error is visible in a printed example (else the worst), naming the
     mistake if a known one reproduces the student's results. A function whose code
-    refers to the course package fails first."""
+    refers to the course package fails first.
+
+    A run of several calls is judged one step at a time: each output against the
+    reference called on the student's own arguments of that step, so that rounding
+    (another order of operations, another BLAS kernel) never accumulates into a
+    verdict."""
     __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
     if not callable(fn):
         raise CheckFailed(f"pass your function {exercise.name} itself, got {type(fn).__name__}")
@@ -404,9 +423,11 @@ def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool
             if failures:  # report the wrong values found so far first
                 break
             raise
+        expected, where = _first_difference(case, args, got, plain_step(exercise, exercise.reference),
+                                            TOLERANCE[np.dtype(case.dtype)])
+        # The run up to its first wrong step: later steps start from the student's wrong state.
+        args, got = args[:len(expected)], got[:len(expected)]
         runs.append((case, args, got))
-        _, expected = run_case(case, plain_step(exercise, exercise.reference))
-        where = _first_difference(got, expected, TOLERANCE[np.dtype(case.dtype)])
         if where is not None:
             far = distance(got[where[0]][where[1]], expected[where[0]][where[1]])
             failures.append((far, case, args, got, expected, where))
@@ -418,7 +439,7 @@ def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool
     finite = bool(np.all(np.isfinite(got[k][index])))
     what = "gives wrong values of" if finite else "returns non-finite values (inf or nan) for"
     lines = [f"{exercise.name} {what} `{out}` {case.label}."]
-    diagnosis = diagnose(exercise, [(c, g) for c, _, g in runs], case)
+    diagnosis = diagnose(exercise, runs, case)
     if diagnosis:
         lines.append(f"It looks like {diagnosis}.")
     else:

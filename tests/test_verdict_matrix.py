@@ -1,0 +1,83 @@
+"""A grade does not depend on the machine that grades it.
+
+NumPy's OpenBLAS picks its kernels by CPU (AVX-512 "SkylakeX" kernels on the Xeons and
+EPYCs graders run on, "Haswell" ones elsewhere, or whatever ``OPENBLAS_CORETYPE`` says),
+and NumPy's own loops dispatch to AVX-512 where the CPU has it. Their results differ in
+the last bits, so a check that compared long trajectories, or decided a restart by the
+sign of a rounding-sized number, could pass a right answer on one grader and fail it on
+another. Here tests/verdict_table.py, the verdict of every graded test cell for every
+solution, unfinished exercise, mutant and right variant, runs under each kernel
+NumPy may pick on this machine, and every verdict, message included, must be identical.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from numpy._core import _multiarray_umath as umath
+
+TESTS = Path(__file__).resolve().parent
+
+#: NumPy's AVX-512 dispatch targets this CPU has (none on a CPU without AVX-512).
+AVX512 = sorted(f for f in umath.__cpu_dispatch__
+                if umath.__cpu_features__.get(f) and (f.startswith("AVX512") or f == "X86_V4"))
+
+#: Setting name -> environment changes (None: unset). "default" lets OpenBLAS pick by CPU.
+SETTINGS = {
+    "default": {"OPENBLAS_CORETYPE": None},
+    "Haswell": {"OPENBLAS_CORETYPE": "Haswell"},
+    "SkylakeX": {"OPENBLAS_CORETYPE": "SkylakeX"},
+    "Zen": {"OPENBLAS_CORETYPE": "Zen"},
+    "no AVX-512 in NumPy": {"OPENBLAS_CORETYPE": None, "NPY_DISABLE_CPU_FEATURES": " ".join(AVX512)},
+}
+
+
+def verdicts_under(changes: dict[str, str | None]) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in changes}
+    env.update({k: v for k, v in changes.items() if v is not None})
+    done = subprocess.run([sys.executable, "verdict_table.py"], cwd=TESTS, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, dict]:
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return dict(zip(SETTINGS, pool.map(verdicts_under, SETTINGS.values())))
+
+
+def test_the_settings_pick_the_kernels_they_name(tables):
+    for name in ("Haswell", "SkylakeX"):
+        assert tables[name]["runtime"]["blas"] == [name], tables[name]["runtime"]
+    assert not set(AVX512) & set(tables["no AVX-512 in NumPy"]["runtime"]["simd"])
+    assert set(AVX512) <= set(tables["default"]["runtime"]["simd"])
+
+
+def test_every_verdict_is_the_same_under_every_kernel(tables):
+    base = tables["default"]["verdicts"]
+    assert len(base) > 300
+    differences = [f"{case} under {name}:\n  default: {base[case]}\n  {name}: {table['verdicts'][case]}"
+                   for name, table in tables.items() for case in base
+                   if table["verdicts"].get(case) != base[case]]
+    assert not differences, "\n".join(differences[:10])
+    assert all(set(table["verdicts"]) == set(base) for table in tables.values())
+
+
+def test_right_answers_pass_and_wrong_ones_fail_under_every_kernel(tables):
+    for name, table in tables.items():
+        verdicts = table["verdicts"]
+        right = {case: failures for case, failures in verdicts.items()
+                 if case.endswith(("/solution", "/variant")) and failures}
+        assert not right, f"right answers fail under {name}: {right}"
+        caught = [case for case, failures in verdicts.items() if case.endswith("/mutant") and not failures]
+        assert not caught, f"mutants pass under {name}: {caught}"
+        unfinished = [case for case, failures in verdicts.items() if case.endswith("/unfinished")
+                      and not (failures and all(m.startswith("NotImplementedError") for m in failures.values()))]
+        assert not unfinished, f"unfinished exercises not reported as such under {name}: {unfinished}"
