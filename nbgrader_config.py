@@ -18,6 +18,7 @@ import os
 
 import nbgrader
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, ClearOutput, GetGrades,
     IgnorePattern, LimitOutput, OverwriteKernelspec,
@@ -25,6 +26,7 @@ from nbgrader.preprocessors import (
 
 from course.autograding import GradeExecute, RestoreCells, SaveAutoGradesFromErrors
 from course.feedback import TEMPLATES, ClearHiddenTestsAndTracebacks, MathToMathML
+from course.release import ClearModelAnswers
 
 c = get_config()  # noqa: F821 (injected by traitlets' config loader)
 
@@ -48,6 +50,10 @@ c.CourseDirectory.feedback_directory = os.path.join("grading", "feedback")
 c.CourseDirectory.db_url = (
     os.environ.get("COURSE_DB_URL") or "sqlite:///" + os.path.join(GRADING, "gradebook.db")
 )
+
+# The release drops instructors' model answers (markdown cells tagged model-answer,
+# course/release.py) before anything is recorded in the gradebook.
+c.GenerateAssignment.preprocessors = [ClearModelAnswers, *GenerateAssignment.class_traits()["preprocessors"].default()]
 
 # Seconds per cell while autograding; an endless loop scores 0 for its test, and its
 # feedback says so in plain words.

@@ -212,3 +212,45 @@ def test_release_does_not_overwrite_uncommitted_work(repo, tmp_path):
     assert "a student's answer" in work.read_text()
     instructor.release(root, ["03-sgd"], overwrite=True)
     assert "a student's answer" not in work.read_text()
+
+
+def test_model_answers_reach_neither_the_release_nor_the_gradebook(repo, tmp_path):
+    """Markdown cells tagged model-answer (instructors' answers to the prompts) are
+    dropped by `make release` before nbgrader records cells, so that autograded copies
+    and feedback never get them back either."""
+    from nbgrader.api import Gradebook
+
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(repo / "nbgrader_config.py", root)
+    source = root / "solutions" / "03-sgd" / "03-sgd.ipynb"
+    shutil.copytree(repo / "solutions" / "03-sgd", source.parent)
+    nb = nbformat.read(source, as_version=4)
+    answer = nbformat.v4.new_markdown_cell("**Model answer.** The secret is 42.",
+                                           metadata={"tags": ["model-answer"]})
+    locked = nbformat.v4.new_markdown_cell("**Model answer.** Locked, still secret: 43.", metadata={
+        "tags": ["model-answer"], "nbgrader": {"schema_version": 3, "grade": False, "solution": False,
+                                               "locked": True, "grade_id": "model_answer_locked"}})
+    nb.cells[3:3] = [answer, locked]
+    nbformat.write(nb, source)
+    instructor.release(root, ["03-sgd"])
+    released = (root / "notebooks" / "03-sgd" / "03-sgd.ipynb").read_text()
+    assert "secret" not in released and "model-answer" not in released
+    assert len(nbformat.reads(released, as_version=4).cells) == len(nb.cells) - 2
+    with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "optim-dl") as gradebook:
+        notebook = gradebook.find_notebook("03-sgd", "03-sgd")
+        assert all("secret" not in cell.source for cell in notebook.source_cells)
+        assert "model_answer_locked" not in {cell.name for cell in notebook.source_cells}
+
+
+def test_a_model_answer_must_be_markdown(repo, tmp_path):
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(repo / "nbgrader_config.py", root)
+    source = root / "solutions" / "03-sgd" / "03-sgd.ipynb"
+    shutil.copytree(repo / "solutions" / "03-sgd", source.parent)
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("answer = 42", metadata={"tags": ["model-answer"]}))
+    nbformat.write(nb, source)
+    with pytest.raises(instructor.PipelineError):
+        instructor.release(root, ["03-sgd"])
