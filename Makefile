@@ -36,7 +36,15 @@ lab: $(LAB_STAMP)
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter-config $(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=my-work \
 		--LabApp.default_url=/lab/tree/$(START_PAGE)
 
-test: $(TEST_STAMP)
+# Debian packages the tests need: chromium (tests/browser), bubblewrap (the autograder's
+# sandbox), postgresql (the PostgreSQL gradebook test). Installed when missing and this
+# user can (root, or passwordless sudo); otherwise `make test` stops at once and says
+# which ones and how (scripts/system-packages).
+TEST_PACKAGES := chromium bubblewrap postgresql
+
+test:
+	@scripts/system-packages $(TEST_PACKAGES)
+	@$(MAKE) --no-print-directory $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(LAB_STAMP)
@@ -80,9 +88,11 @@ collect: $(LAB_STAMP)
 # into grading/autograded/ (adds students to the gradebook; never touches submitted/),
 # JOBS at once (default: one per core). FORCE=1 grades every submission again;
 # SCHEDULER=tcp://host:8786 sends the work to a Dask cluster (README). Each notebook
-# runs in a bubblewrap sandbox (course/sandbox.py; `apt-get install bubblewrap`);
-# UNSAFE=1 grades without it.
-autograde: $(LAB_STAMP)
+# runs in a bubblewrap sandbox (course/sandbox.py; Debian's bubblewrap, installed
+# when missing as for `make test`); UNSAFE=1 grades without it.
+autograde:
+	$(if $(UNSAFE),,@scripts/system-packages bubblewrap)
+	@$(MAKE) --no-print-directory $(LAB_STAMP)
 	$(BIN)/python -m course.instructor autograde $(if $(JOBS),--jobs $(JOBS),) $(if $(FORCE),--force,) \
 		$(if $(SCHEDULER),--scheduler $(SCHEDULER),) $(if $(UNSAFE),--unsafe,)
 

@@ -8,8 +8,8 @@ notebook with one typical mistake. Two graders share the server: two
 students, write into it at the same time. The per-cell scores read back from PostgreSQL
 must equal those of the same three submissions graded into SQLite.
 
-Without the server binaries the tests are skipped, except on CI (``CI`` set), where they
-fail: ``.ci/run`` installs them.
+Without the server binaries the tests fail: `make test` installs Debian's ``postgresql``
+(scripts/system-packages) or stops before running any test.
 """
 
 from __future__ import annotations
@@ -41,16 +41,12 @@ UNPRIVILEGED = "nobody"  # PostgreSQL refuses to run as root
 
 
 def _server_binaries() -> Path:
-    """The newest ``/usr/lib/postgresql/<version>/bin`` (Debian's layout); skip or fail
-    without one."""
+    """The newest ``/usr/lib/postgresql/<version>/bin`` (Debian's layout); fail without one."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
                    key=lambda p: int(re.sub(r"\D", "", p.parts[-3]) or 0))
     if not found:
-        message = ("PostgreSQL server binaries missing (/usr/lib/postgresql/<version>/bin): "
-                   "`apt-get install -y postgresql` (`.ci/run` does this on CI)")
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail("PostgreSQL server binaries missing (/usr/lib/postgresql/<version>/bin): "
+                    "`make test` installs Debian's postgresql (or `apt-get install -y postgresql`)")
     return found[-1].parent
 
 

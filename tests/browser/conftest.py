@@ -7,8 +7,8 @@ the solution notebooks the tests need, so students' files and the repository sta
 untouched, and all Jupyter state (settings, workspaces, runtime files) lives in the same
 temporary folder.
 
-Without ``/usr/bin/chromium`` the tests are skipped, except on CI (``CI`` set), where
-they fail: CI must install it (``.ci/run`` does).
+Without ``/usr/bin/chromium`` the tests fail: `make test` installs Debian's browser
+(scripts/system-packages) or stops before running any test.
 """
 
 from __future__ import annotations
@@ -60,15 +60,10 @@ STDERR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.s
 
 @pytest.fixture(scope="session")
 def chromium_executable() -> Path:
-    """Debian's Chromium; fail on CI, skip elsewhere when it is not installed."""
+    """Debian's Chromium (`make test` installs it)."""
     if not CHROMIUM.exists():
-        message = (
-            f"{CHROMIUM} is missing: install Debian's browser with "
-            "`apt-get install -y chromium` (`.ci/run` does this on CI)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's browser "
+                    "(or `apt-get install -y chromium`)")
     return CHROMIUM
 
 
