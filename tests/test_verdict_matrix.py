@@ -7,13 +7,16 @@ the last bits, so a check that compared long trajectories, or decided a restart 
 sign of a rounding-sized number, could pass a right answer on one grader and fail it on
 another. Here tests/verdict_table.py, the verdict of every graded test cell for every
 solution, unfinished exercise, mutant and right variant, runs under each kernel
-NumPy may pick on this machine, and every verdict, message included, must be identical.
+NumPy may pick on this machine, and every verdict must be identical: which cells fail,
+and the message of each, up to the numbers an example shows (CG's iteration count on a
+100 × 100 system, for one, is decided by rounding to within one).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +39,15 @@ SETTINGS = {
     "Zen": {"OPENBLAS_CORETYPE": "Zen"},
     "no AVX-512 in NumPy": {"OPENBLAS_CORETYPE": None, "NPY_DISABLE_CPU_FEATURES": " ".join(AVX512)},
 }
+
+
+#: A number in a message: masked when verdicts are compared.
+NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def verdict(failures: dict[str, str]) -> dict[str, str]:
+    """The failing cells and their messages with the numbers masked."""
+    return {cell: NUMBER.sub("#", message) for cell, message in failures.items()}
 
 
 def verdicts_under(changes: dict[str, str | None]) -> dict:
@@ -63,9 +75,9 @@ def test_the_settings_pick_the_kernels_they_name(tables):
 def test_every_verdict_is_the_same_under_every_kernel(tables):
     base = tables["default"]["verdicts"]
     assert len(base) > 300
-    differences = [f"{case} under {name}:\n  default: {base[case]}\n  {name}: {table['verdicts'][case]}"
+    differences = [f"{case} under {name}:\n  default: {base[case]}\n  {name}: {table['verdicts'].get(case)}"
                    for name, table in tables.items() for case in base
-                   if table["verdicts"].get(case) != base[case]]
+                   if verdict(table["verdicts"].get(case, {})) != verdict(base[case])]
     assert not differences, "\n".join(differences[:10])
     assert all(set(table["verdicts"]) == set(base) for table in tables.values())
 
