@@ -10,12 +10,13 @@
 
 from course.checks.secondorder.bfgs_update import check_bfgs_inverse_update
 from course.checks.secondorder.exact_line_search import (
-    check_closed_form, check_exact_step, check_exact_step_orthogonal, closed_form_iterate,
+    check_closed_form, check_exact_step, check_exact_step_orthogonal, check_optimal_constant_step,
+    closed_form_iterate,
 )
 from course.checks.secondorder.line_search_solvers import (
     DIRECTION_TOLERANCE, InverseBFGS, PolakRibiere, check_bfgs, check_nonlinear_cg,
 )
-from course.checks.secondorder.linear_cg import check_conjugate_gradient
+from course.checks.secondorder.linear_cg import check_cg_iterations, check_conjugate_gradient
 
 __all__ = [
     "DIRECTION_TOLERANCE",
@@ -23,10 +24,12 @@ __all__ = [
     "PolakRibiere",
     "check_bfgs",
     "check_bfgs_inverse_update",
+    "check_cg_iterations",
     "check_closed_form",
     "check_conjugate_gradient",
     "check_exact_step",
     "check_exact_step_orthogonal",
     "check_nonlinear_cg",
+    "check_optimal_constant_step",
     "closed_form_iterate",
 ]

@@ -197,7 +197,8 @@ CLOSED_FORM = Exercise(
     params=("b", "k"),
     outputs=("iterate",),
     reference=closed_form_iterate,
-    formula="ρ = (b − 1)/(b + 1);  x_k = b ρᵏ;  y_k = (−ρ)ᵏ",
+    formula="of your derivation: one exact step from a point (b t, ±t) lands on a point of the same form, "
+            "(b t', ∓t'); find t'/t, then x_k and y_k by induction from (x₀, y₀) = (b, 1)",
     mistakes=(
         Mistake("ρ has the wrong sign: ρ = (b − 1)/(b + 1) is negative for b < 1, and y_k = (−ρ)ᵏ",
                 _with_rho(lambda b: (1 - b) / (1 + b), lambda b, r, k: b * r**k, lambda r, k: (-r) ** k)),
@@ -211,6 +212,9 @@ CLOSED_FORM = Exercise(
         Mistake("ρ is inverted: ρ = (b − 1)/(b + 1), with |ρ| < 1",
                 _with_rho(lambda b: (b + 1) / (b - 1) if b != 1 else np.inf,
                           lambda b, r, k: b * r**k, lambda r, k: (-r) ** k)),
+        Mistake("the alternating sign is on the wrong coordinate: with ρ = (b − 1)/(b + 1) < 0, x_k = b ρᵏ "
+                "changes sign every step and y_k = (−ρ)ᵏ keeps it",
+                _with_rho(_rho, lambda b, r, k: b * (-r) ** k, lambda r, k: r**k)),
         Mistake("an off-by-one in k: (x₀, y₀) = (b, 1) is the iterate k = 0",
                 lambda b, k: closed_form_iterate(b, k + 1)),
         Mistake("the coordinates are swapped: return [x_k, y_k]",
@@ -241,4 +245,79 @@ def check_closed_form(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
     verify(CLOSED_FORM, fn, _closed_form_cases(seed), reveal)
 
 
-__all__ = ["check_closed_form", "check_exact_step", "check_exact_step_orthogonal", "closed_form_iterate"]
+# --- optimal_constant_step (predict, then check) ------------------------------------
+
+
+def best_constant_step(lam_min: float, lam_max: float) -> float:
+    """ε* = 2/(λ_min + λ_max), the constant step of gradient descent that minimises
+    max_i |1 − ελ_i| over the eigenvalues in [λ_min, λ_max]."""
+    return 2 / (lam_min + lam_max)
+
+
+_BALANCE = ("the best constant step makes the slowest direction shrink as fast as the fastest one allows: "
+            "|1 − ε λ_min| = |1 − ε λ_max|, with 1 − ε λ_min > 0 > 1 − ε λ_max")
+
+OPTIMAL_STEP = Exercise(
+    name="optimal_constant_step",
+    params=("lam_min", "lam_max"),
+    outputs=("eps",),
+    reference=best_constant_step,
+    formula="ε* = argmin over ε of max(|1 − ε λ_min|, |1 − ε λ_max|) (per step, gradient descent multiplies "
+            "the component of x − x* along the eigenvector of λ_i by 1 − ε λ_i)",
+    scalar=True,
+    mistakes=(
+        Mistake("ε = 2/λ_max, the edge of divergence: along the steepest eigenvector 1 − ε λ_max = −1, so that "
+                "component flips sign and never shrinks; " + _BALANCE,
+                lambda lam_min, lam_max: 2 / lam_max),
+        Mistake("ε = 1/λ_max, a safe step but not the best: the steep component vanishes in one step while the "
+                "flat one shrinks only by 1 − λ_min/λ_max; " + _BALANCE,
+                lambda lam_min, lam_max: 1 / lam_max),
+        Mistake("ε = 1/λ_min: the flat component vanishes in one step, but |1 − λ_max/λ_min| > 1 makes the steep "
+                "one grow (divergence); " + _BALANCE,
+                lambda lam_min, lam_max: 1 / lam_min),
+        Mistake("a factor 2 is missing: " + _BALANCE,
+                lambda lam_min, lam_max: 1 / (lam_min + lam_max)),
+        Mistake("a sign is wrong: 2/(λ_max − λ_min) solves ε λ_max − 1 = 1 + ε λ_min; " + _BALANCE,
+                lambda lam_min, lam_max: 2 / (lam_max - lam_min) if lam_max != lam_min else np.inf),
+        Mistake("ε is inverted: a step has the units of 1/λ",
+                lambda lam_min, lam_max: (lam_min + lam_max) / 2),
+        Mistake("that is the best ε of the heavy-ball method, 4/(√λ_min + √λ_max)² (lecture 04): with momentum "
+                "the rate is another function of ε; without it, " + _BALANCE,
+                lambda lam_min, lam_max: 4 / (lam_min**0.5 + lam_max**0.5) ** 2),
+    ),
+)
+
+
+def _pairs_case(label: str, pairs: list[tuple[float, float]]) -> Case:
+    return Case(label, pairs[0], steps=len(pairs), advance=lambda k, args, out: pairs[k])
+
+
+def _optimal_step_cases(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    spread = []
+    for _ in range(5):
+        low = pick(rng, 0.01, 2.0)
+        spread.append((low, round(low * float(rng.uniform(2.0, 1000.0)), 3)))
+    b = pick(rng, 0.01, 0.5, 2)
+    lam = pick(rng, 0.1, 10.0)
+    return [
+        _pairs_case("for eigenvalues spread over [λ_min, λ_max]", spread),
+        _pairs_case("for ½(x² + b y²) (λ_min = b, λ_max = 1)", [(b, 1.0)]),
+        _pairs_case("for whole numbers", [(1, 10), (2, 3), (1, 100)]),
+        _pairs_case("for λ_min = λ_max (a round bowl)", [(lam, lam)]),
+    ]
+
+
+def check_optimal_constant_step(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
+    """Check a student's ``optimal_constant_step(lam_min, lam_max)``: the constant step
+    ε* = 2/(λ_min + λ_max) of gradient descent on a quadratic whose Hessian has its
+    eigenvalues in [λ_min, λ_max]. Parameters, errors: as :func:`check_exact_step`.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    verify(OPTIMAL_STEP, fn, _optimal_step_cases(seed), reveal)
+
+
+__all__ = [
+    "best_constant_step", "check_closed_form", "check_exact_step", "check_exact_step_orthogonal",
+    "check_optimal_constant_step", "closed_form_iterate",
+]

@@ -165,46 +165,46 @@ class PolakRibiere(DirectionRule):
         self.g_prev, self.d_prev = g, d
 
 
-def _bfgs_h(H: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _bfgs_m(M: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The inverse BFGS update, skipped when yᵀs ≤ 0 (here, not the reference's: the
     reference is disabled while the student's solver runs)."""
-    return H if y @ s <= 0 else inverse_update(H, s, y, 1 / (y @ s))
+    return M if y @ s <= 0 else inverse_update(M, s, y, 1 / (y @ s))
 
 
 class InverseBFGS(DirectionRule):
-    """d_k = −H_k g_k with H₀ = I and H updated by :func:`bfgs_inverse_update` with the
-    student's (s, y); the known mistakes keep their own H, built from the same pairs."""
+    """d_k = −M_k g_k with M₀ = I and M updated by :func:`bfgs_inverse_update` with the
+    student's (s, y); the known mistakes keep their own M, built from the same pairs."""
 
     method = "bfgs"
-    formula = ("H₀ = I;  d_k = −H_k g_k;  s = x_{k+1} − x_k, y = g_{k+1} − g_k;  "
-               "H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ with ρ = 1/(yᵀs) (skipped if yᵀs ≤ 0)")
+    formula = ("M₀ = I;  d_k = −M_k g_k;  s = x_{k+1} − x_k, y = g_{k+1} − g_k;  "
+               "M ← (I − ρ s yᵀ) M (I − ρ y sᵀ) + ρ s sᵀ with ρ = 1/(yᵀs) (skipped if yᵀs ≤ 0)")
 
-    #: diagnosis -> (update of the mistake's H, its direction from H and g)
+    #: diagnosis -> (update of the mistake's M, its direction from M and g)
     MISTAKES: dict[str, tuple[Callable, Callable]] = {
         "d = −B g with B the Hessian approximation: the update of B, B + yyᵀ/yᵀs − BssᵀB/sᵀBs, is "
-        "applied to H, or H is used as the Hessian (d = −H⁻¹g, the same directions); H approximates "
-        "the inverse Hessian: d = −H g, with H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ":
-            (skipping(b_update), lambda H, g: -H @ g),
+        "applied to M, or M is used as the Hessian (d = −M⁻¹g, the same directions); M approximates "
+        "the inverse Hessian: d = −M g, with M ← (I − ρ s yᵀ) M (I − ρ y sᵀ) + ρ s sᵀ":
+            (skipping(b_update), lambda M, g: -M @ g),
         "ρ = 1/(sᵀs) in the update; it is ρ = 1/(yᵀs)":
-            (skipping(lambda H, s, y: inverse_update(H, s, y, 1 / (s @ s))), lambda H, g: -H @ g),
-        "H is never updated (d = −g at every step: gradient descent). Assign the update to H, and "
+            (skipping(lambda M, s, y: inverse_update(M, s, y, 1 / (s @ s))), lambda M, g: -M @ g),
+        "M is never updated (d = −g at every step: gradient descent). Assign the update to M, and "
         "take y = g_{k+1} − g_k: with the other sign yᵀs < 0 and every update is skipped":
-            (lambda H, s, y: H, lambda H, g: -g),
+            (lambda M, s, y: M, lambda M, g: -g),
     }
     S_IS_D = "s is the direction d; it is the step actually taken, s = x_{k+1} − x_k = α d"
 
     def __init__(self, n: int) -> None:
-        self.H = np.eye(n)
+        self.M = np.eye(n)
         self.updates = 0
         self.others = {diagnosis: np.eye(n) for diagnosis in self.MISTAKES}
         self.s_is_d = np.eye(n)
 
     def accepted(self, k: int, g: np.ndarray) -> list[np.ndarray]:
-        return [-self.H @ g]
+        return [-self.M @ g]
 
     def tolerance(self, k: int, g: np.ndarray) -> float:
-        """Rounding of H built by k updates in another order grows with H's condition number."""
-        return max(DIRECTION_TOLERANCE, SAFETY * EPS * float(np.linalg.cond(self.H)) * (self.updates + 1))
+        """Rounding of M built by k updates in another order grows with M's condition number."""
+        return max(DIRECTION_TOLERANCE, SAFETY * EPS * float(np.linalg.cond(self.M)) * (self.updates + 1))
 
     def candidates(self, k: int, g: np.ndarray) -> dict[str, np.ndarray]:
         with np.errstate(all="ignore"):
@@ -215,11 +215,11 @@ class InverseBFGS(DirectionRule):
 
     def learn(self, d: np.ndarray, g: np.ndarray, s: np.ndarray, y: np.ndarray) -> None:
         self.updates += bool(y @ s > 0)
-        self.H = _bfgs_h(self.H, s, y)
+        self.M = _bfgs_m(self.M, s, y)
         with np.errstate(all="ignore"):
             for diagnosis, (update, _) in self.MISTAKES.items():
                 self.others[diagnosis] = update(self.others[diagnosis], s, y)
-            self.s_is_d = _bfgs_h(self.s_is_d, d, y)
+            self.s_is_d = _bfgs_m(self.s_is_d, d, y)
 
 
 class _Spy:
@@ -393,7 +393,7 @@ def check_nonlinear_cg(fn: Callable, seed: int = 0, reveal: bool = True) -> None
 def check_bfgs(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
     """Check a student's ``bfgs(f, grad, x0, tol=1e-6, maxiter=2000) -> (x, n_iter)``.
 
-    As :func:`check_nonlinear_cg`, with the directions d_k = −H_k g_k, H₀ = I and H
+    As :func:`check_nonlinear_cg`, with the directions d_k = −M_k g_k, M₀ = I and M
     updated by the inverse BFGS formula from the student's own steps s and changes of
     gradient y (skipped when yᵀs ≤ 0).
     """

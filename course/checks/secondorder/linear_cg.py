@@ -1,7 +1,11 @@
-"""Checks of linear conjugate gradients (lecture 06): ``conjugate_gradient``, which is
-deterministic, so its x must solve Ax = b to the tolerance, its n_iter must match the
-reference's (±1: round-off near the stopping test), and with a small ``maxiter`` its
-iterate must be the reference's, the minimiser over the same Krylov space.
+"""Checks of linear conjugate gradients (lecture 06).
+
+* ``cg_iterations`` (predict, then check): how many iterations CG takes in exact
+  arithmetic, from the spectrum of A and the components of r₀ along its eigenvectors;
+* ``conjugate_gradient``, which is deterministic, so its x must solve Ax = b to the
+  tolerance, its n_iter must match the reference's (±1: round-off near the stopping
+  test), and with a small ``maxiter`` its iterate must be the reference's, the
+  minimiser over the same Krylov space.
 """
 
 from __future__ import annotations
@@ -13,10 +17,90 @@ from typing import Callable
 import numpy as np
 
 from course import secondorder
-from course.checks.common import HIDDEN_NOTE, Mistake, calling, distance, show
+from course.checks.common import HIDDEN_NOTE, Case, Exercise, Mistake, calling, distance, show, verify
 from course.checks.failure import CheckFailed
 from course.checks.secondorder.shared import solver_outputs, spd, start, unchanged
 from course.problems import Quadratic
+
+# --- cg_iterations (predict, then check) --------------------------------------------
+
+
+def cg_iterations_exact(eigenvalues: np.ndarray, coefficients: np.ndarray) -> int:
+    """The iterations linear CG takes in exact arithmetic when A has the eigenvalues λ_i
+    (orthonormal eigenvectors q_i) and r₀ = Σ c_i q_i: the number of distinct λ_i with
+    c_i ≠ 0, the degree of the lowest polynomial p with p(0) = 1 that vanishes at them."""
+    eigenvalues, coefficients = np.asarray(eigenvalues, dtype=float), np.asarray(coefficients, dtype=float)
+    return int(np.unique(eigenvalues[coefficients != 0]).size)
+
+
+def _distinct(values: np.ndarray) -> int:
+    return int(np.unique(values).size)
+
+
+_POLYNOMIAL = ("after k steps CG's error is p(A) e₀ for the best polynomial p of degree k with p(0) = 1: "
+               "along an eigenvector the error is multiplied by p(λ_i)")
+
+CG_ITERATIONS = Exercise(
+    name="cg_iterations",
+    params=("eigenvalues", "coefficients"),
+    outputs=("n_iter",),
+    reference=cg_iterations_exact,
+    formula="n_iter = the lowest degree of a polynomial p with p(0) = 1 that is 0 at every eigenvalue whose "
+            "eigenvector r₀ has a component along (" + _POLYNOMIAL + ")",
+    scalar=True,
+    mistakes=(
+        Mistake("n is only a bound: " + _POLYNOMIAL + ", so count the roots p needs",
+                lambda lam, c: len(lam)),
+        Mistake("an eigenvalue whose eigenvector r₀ has no component along (c_i = 0) costs no iteration: "
+                "that eigenvector never enters the Krylov space span{r₀, A r₀, A² r₀, …}",
+                lambda lam, c: _distinct(lam)),
+        Mistake("a repeated eigenvalue costs one iteration, not one per eigenvector: one root of p "
+                "removes every component with that eigenvalue",
+                lambda lam, c: int(np.count_nonzero(c))),
+        Mistake("an off-by-one: " + _POLYNOMIAL + ", and a polynomial of degree k can vanish at k points",
+                lambda lam, c: cg_iterations_exact(lam, c) + 1),
+        Mistake("an off-by-one: " + _POLYNOMIAL + "; p(0) = 1 takes no root, so k roots need degree k",
+                lambda lam, c: max(cg_iterations_exact(lam, c) - 1, 0)),
+    ),
+)
+
+
+def _spectrum_case(label: str, rng: np.random.Generator, values: np.ndarray, zeros: int) -> Case:
+    """A shuffled spectrum and components of r₀, ``zeros`` of them 0."""
+    n = len(values)
+    coefficients = np.round(rng.uniform(0.2, 2.0, n) * rng.choice([-1.0, 1.0], n), 3)
+    coefficients[rng.choice(n, zeros, replace=False)] = 0.0
+    order = rng.permutation(n)
+    return Case(label, (values[order], coefficients[order]))
+
+
+def _cg_iterations_cases(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(3, 6))
+    grid = np.arange(10, 500) / 10  # distinct values 1.0, 1.1, …, 49.9
+    clustered = rng.choice(grid, k, replace=False)[np.arange(int(rng.integers(10, 15))) % k]
+    spread = np.sort(rng.choice(grid, int(rng.integers(7, 10)), replace=False))
+    repeated = np.repeat(rng.choice(grid, 4, replace=False), [3, 2, 2, 1])
+    level = float(rng.choice(grid))
+    return [
+        _spectrum_case(f"for {k} distinct eigenvalues, repeated, and r₀ along every eigenvector", rng,
+                       clustered, 0),
+        _spectrum_case("for distinct eigenvalues and r₀ along only some eigenvectors", rng, spread, 3),
+        _spectrum_case("for repeated eigenvalues and r₀ along only some eigenvectors", rng, repeated, 3),
+        _spectrum_case("for A = λI (one eigenvalue)", rng, np.full(6, level), 0),
+        Case("for r₀ = 0 (x₀ solves the system)", (rng.choice(grid, 5, replace=False), np.zeros(5))),
+    ]
+
+
+def check_cg_iterations(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
+    """Check a student's ``cg_iterations(eigenvalues, coefficients)``: the number of
+    iterations linear CG takes in exact arithmetic when A has the eigenvalues λ_i and
+    r₀ = Σ c_i q_i, the number of distinct λ_i with c_i ≠ 0.
+    Parameters, errors: as :func:`~course.checks.secondorder.exact_line_search.check_exact_step`.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    verify(CG_ITERATIONS, fn, _cg_iterations_cases(seed), reveal)
+
 
 # --- conjugate_gradient --------------------------------------------------------------
 
@@ -193,4 +277,4 @@ def check_conjugate_gradient(fn: Callable, seed: int = 0, reveal: bool = True) -
         raise CheckFailed("\n".join(lines))
 
 
-__all__ = ["check_conjugate_gradient"]
+__all__ = ["check_cg_iterations", "check_conjugate_gradient", "cg_iterations_exact"]
