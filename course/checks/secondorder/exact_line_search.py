@@ -212,9 +212,6 @@ CLOSED_FORM = Exercise(
         Mistake("ρ is inverted: ρ = (b − 1)/(b + 1), with |ρ| < 1",
                 _with_rho(lambda b: (b + 1) / (b - 1) if b != 1 else np.inf,
                           lambda b, r, k: b * r**k, lambda r, k: (-r) ** k)),
-        Mistake("the alternating sign is on the wrong coordinate: with ρ = (b − 1)/(b + 1) < 0, x_k = b ρᵏ "
-                "changes sign every step and y_k = (−ρ)ᵏ keeps it",
-                _with_rho(_rho, lambda b, r, k: b * (-r) ** k, lambda r, k: r**k)),
         Mistake("an off-by-one in k: (x₀, y₀) = (b, 1) is the iterate k = 0",
                 lambda b, k: closed_form_iterate(b, k + 1)),
         Mistake("the coordinates are swapped: return [x_k, y_k]",
