@@ -222,6 +222,7 @@ def test_newton_path_stops_at_a_singular_hessian():
     [
         (widgets.zigzag_explorer, {"b": 1.5}, "b must lie in"),
         (widgets.zigzag_explorer, {"b": 0.0}, "must be positive"),
+        (widgets.zigzag_explorer, {"start": 3.0}, "start must be one of"),
         (widgets.methods_explorer, {"problem": "beale"}, "problem must be one of"),
         (widgets.methods_explorer, {"start": "D"}, "start must be one of"),
         (widgets.cg_residual_explorer, {"n": 15}, "n must be one of"),
