@@ -124,10 +124,10 @@ def test_the_tolerance_of_the_pr_direction_grows_where_rounding_of_beta_matters(
     assert near.tolerance(1, g) > DIRECTION_TOLERANCE
 
 
-def test_the_tolerance_of_bfgs_grows_with_the_condition_number_of_h():
+def test_the_tolerance_of_bfgs_grows_with_the_condition_number_of_m():
     rule = InverseBFGS(2)
     assert rule.tolerance(0, np.ones(2)) == DIRECTION_TOLERANCE
-    rule.H, rule.updates = np.diag([1.0, 1e11]), 10
+    rule.M, rule.updates = np.diag([1.0, 1e11]), 10
     assert rule.tolerance(5, np.ones(2)) > 100 * DIRECTION_TOLERANCE
 
 

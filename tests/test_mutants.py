@@ -33,7 +33,8 @@ EXERCISES = {
     "03-sgd": ("sgd_step", "linear_decay", "minibatches"),
     "04-momentum": ("momentum_step", "nesterov_step"),
     "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),
-    "06-second-order": ("exact_step", "closed_form", "conjugate_gradient", "nonlinear_cg", "bfgs_inverse_update", "bfgs"),
+    "06-second-order": ("exact_step", "closed_form", "optimal_constant_step", "cg_iterations", "conjugate_gradient",
+                        "nonlinear_cg", "bfgs_inverse_update", "bfgs"),
     "07-batch-norm": ("batchnorm_forward", "batchnorm_backward", "batchnorm_inference"),
     "08-init-and-averaging": ("glorot_uniform", "coordinate_descent_step", "ema_update"),
 }

@@ -28,8 +28,8 @@ from course.checks.momentum import check_momentum_step, check_nesterov_step
 from course.checks.own_work import assert_own_implementation
 from course.checks.sgd import check_linear_decay, check_minibatches, check_sgd_step
 from course.checks.secondorder import (
-    check_bfgs, check_bfgs_inverse_update, check_closed_form, check_conjugate_gradient, check_exact_step,
-    check_exact_step_orthogonal, check_nonlinear_cg,
+    check_bfgs, check_bfgs_inverse_update, check_cg_iterations, check_closed_form, check_conjugate_gradient,
+    check_exact_step, check_exact_step_orthogonal, check_nonlinear_cg, check_optimal_constant_step,
 )
 
 show_unfinished_exercises_without_course_frames()
@@ -58,10 +58,12 @@ __all__ = [
     "check_step_increases_cost",
     "check_bfgs",
     "check_bfgs_inverse_update",
+    "check_cg_iterations",
     "check_closed_form",
     "check_conjugate_gradient",
     "check_exact_step",
     "check_exact_step_orthogonal",
     "check_nonlinear_cg",
+    "check_optimal_constant_step",
     "exercise_demo",
 ]

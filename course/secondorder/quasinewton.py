@@ -1,15 +1,16 @@
 """Quasi-Newton methods: BFGS with its inverse-Hessian update, and L-BFGS (two-loop recursion).
 
-Both take the step θ_{k+1} = θ_k + α_k d_k with d_k = −H_k g_k, where H_k
-approximates the inverse Hessian, and α_k from the Moré–Thuente line search
+Both take the step θ_{k+1} = θ_k + α_k d_k with d_k = −M_k g_k, where M_k
+approximates the inverse Hessian (the book's M; Nocedal & Wright call it H_k, the letter
+that here means the Hessian itself), and α_k from the Moré–Thuente line search
 :func:`course.linesearch.more_thuente` (c₁ = 10⁻⁴, c₂ = 0.9), which evaluates f
 and ∇f together at each trial step and interpolates with both, as scipy.optimize's
 BFGS and L-BFGS-B do. The first trial step differs:
 
-* L-BFGS scales H₀ = γI with γ = yᵀs / yᵀy (N&W eq. 6.20), so the quasi-Newton step
+* L-BFGS scales M₀ = γI with γ = yᵀs / yᵀy (N&W eq. 6.20), so the quasi-Newton step
   has about the right length and the first trial is α = 1 (min(1, 1/‖g₀‖) for the
   first step, steepest descent, which has no curvature information yet);
-* BFGS keeps H₀ = I, whose scale is wrong until the updates have corrected it, so
+* BFGS keeps M₀ = I, whose scale is wrong until the updates have corrected it, so
   the first trial is scipy's α₀ = min(1, 1.01 · 2 (f_{k−1} − f_k) / (−g_kᵀd_k)), the
   step to the minimiser of the parabola that drops f by what the last step did
   (N&W eq. 3.60), at most the quasi-Newton step.
@@ -60,21 +61,21 @@ def _gamma(xp: Any, s: Array, y: Array) -> float:
     return float(xp.vecdot(s, y)) / float(xp.vecdot(y, y))
 
 
-def bfgs_inverse_update(H: Array, s: Array, y: Array) -> Array:
-    """The BFGS update of the inverse Hessian approximation.
+def bfgs_inverse_update(M: Array, s: Array, y: Array) -> Array:
+    """The BFGS update of the inverse Hessian approximation M ≈ H⁻¹.
 
-    H_{k+1} = (I − ρ s yᵀ) H_k (I − ρ y sᵀ) + ρ s sᵀ,  ρ = 1 / (yᵀs),
+    M_{k+1} = (I − ρ s yᵀ) M_k (I − ρ y sᵀ) + ρ s sᵀ,  ρ = 1 / (yᵀs),
 
-    computed in O(n²) for symmetric H_k as
-    H_{k+1} = H_k − ρ (s (H_k y)ᵀ + (H_k y) sᵀ) + (ρ² yᵀH_k y + ρ) s sᵀ.
-    It satisfies the secant condition H_{k+1} y = s. When yᵀs ≤ 0 (the curvature
-    condition fails) H_k is returned unchanged: the update would not keep H
+    computed in O(n²) for symmetric M_k as
+    M_{k+1} = M_k − ρ (s (M_k y)ᵀ + (M_k y) sᵀ) + (ρ² yᵀM_k y + ρ) s sᵀ.
+    It satisfies the secant condition M_{k+1} y = s. When yᵀs ≤ 0 (the curvature
+    condition fails) M_k is returned unchanged: the update would not keep M
     positive definite.
 
     Parameters
     ----------
-    H : array, shape (n, n)
-        Symmetric H_k.
+    M : array, shape (n, n)
+        Symmetric M_k.
     s : array, shape (n,)
         The step s_k = θ_{k+1} − θ_k.
     y : array, shape (n,)
@@ -83,24 +84,24 @@ def bfgs_inverse_update(H: Array, s: Array, y: Array) -> Array:
     Returns
     -------
     array, shape (n, n)
-        H_{k+1} (a new array; H is not modified).
+        M_{k+1} (a new array; M is not modified).
     """
     xp = check.float_arrays(s=s, y=y)
-    check.float_arrays(H=H)
-    if s.ndim != 1 or tuple(H.shape) != (s.shape[0], s.shape[0]):
-        raise ValueError(f"H must have shape (n, n) and s, y shape (n,); got H {tuple(H.shape)}, "
+    check.float_arrays(M=M)
+    if s.ndim != 1 or tuple(M.shape) != (s.shape[0], s.shape[0]):
+        raise ValueError(f"M must have shape (n, n) and s, y shape (n,); got M {tuple(M.shape)}, "
                          f"s {tuple(s.shape)}")
     ys = float(xp.vecdot(y, s))
     if ys <= 0:
-        return H
+        return M
     rho = 1.0 / ys
-    Hy = H @ y
-    cross = s[:, None] * Hy[None, :]
-    return H - rho * (cross + cross.T) + (rho * rho * float(xp.vecdot(y, Hy)) + rho) * (s[:, None] * s[None, :])
+    My = M @ y
+    cross = s[:, None] * My[None, :]
+    return M - rho * (cross + cross.T) + (rho * rho * float(xp.vecdot(y, My)) + rho) * (s[:, None] * s[None, :])
 
 
 class _BFGS:
-    """d = −H g with the full inverse-Hessian approximation H (n × n), H₀ = I."""
+    """d = −M g with the full inverse-Hessian approximation M (n × n), M₀ = I."""
 
     c2 = QUASI_NEWTON_C2
     line_search = staticmethod(more_thuente)
@@ -110,20 +111,20 @@ class _BFGS:
         self.reset()
 
     def reset(self) -> None:
-        self.H = self.identity
+        self.M = self.identity
 
     def direction(self, g: Array) -> Array:
-        return -(self.H @ g)
+        return -(self.M @ g)
 
     def alpha0(self, slope: float, decrease: float | None) -> float:
         return _parabola_alpha(slope, decrease)
 
     def update(self, s: Array, y: Array) -> None:
-        self.H = bfgs_inverse_update(self.H, s, y)
+        self.M = bfgs_inverse_update(self.M, s, y)
 
 
 class _LBFGS:
-    """d = −H g by the two-loop recursion over the last m pairs (s, y), H₀ = γI."""
+    """d = −M g by the two-loop recursion over the last m pairs (s, y), M₀ = γI."""
 
     c2 = QUASI_NEWTON_C2
     line_search = staticmethod(more_thuente)
@@ -167,9 +168,9 @@ def bfgs(
     maxiter: int | None = None,
     record_path: bool = True,
 ) -> OptimizeResult:
-    """Minimise f by BFGS: θ_{k+1} = θ_k − α_k H_k g_k, H_k updated by :func:`bfgs_inverse_update`.
+    """Minimise f by BFGS: θ_{k+1} = θ_k − α_k M_k g_k, M_k updated by :func:`bfgs_inverse_update`.
 
-    H₀ = I (the first step is steepest descent). α_k comes from
+    M₀ = I (the first step is steepest descent). α_k comes from
     :func:`course.linesearch.more_thuente` with c₂ = 0.9 and first trial
     α₀ = min(1, 1.01 · 2 (f_{k−1} − f_k) / (−g_kᵀd_k)) (1.01/‖g₀‖ at k = 0), as in
     scipy.optimize's BFGS.
@@ -213,9 +214,9 @@ def lbfgs(
 ) -> OptimizeResult:
     """Minimise f by limited-memory BFGS with the two-loop recursion (N&W Alg. 7.4/7.5).
 
-    d_k = −H_k g_k, where H_k is the BFGS matrix built from H₀ = γ_k I,
+    d_k = −M_k g_k, where M_k is the BFGS matrix built from M₀ = γ_k I,
     γ_k = s_{k−1}ᵀy_{k−1} / y_{k−1}ᵀy_{k−1}, and the last ``m`` pairs (s, y),
-    applied to g in O(mn) without forming H_k. Pairs with yᵀs ≤ 0 are skipped.
+    applied to g in O(mn) without forming M_k. Pairs with yᵀs ≤ 0 are skipped.
     α_k comes from :func:`course.linesearch.more_thuente` with c₂ = 0.9 and first
     trial α = 1 (min(1, 1/‖g₀‖) for the first step, d₀ = −g₀), as in
     scipy.optimize's L-BFGS-B.

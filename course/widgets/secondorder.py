@@ -1,7 +1,8 @@
 """Lecture 06: exact line search, conjugate gradients, BFGS and Newton's method.
 
 * :func:`zigzag_explorer`: steepest descent with exact line search on ½(x² + b y²)
-  from (b, 1), its closed form and f_k = ρ²ᵏ f₀;
+  from (b, 1) or another start, its closed form, f_k = ρ²ᵏ f₀ (the Kantorovich bound,
+  met from (b, 1)) and gradient descent with the best constant step;
 * :func:`methods_explorer`: gradient descent, nonlinear CG, BFGS and Newton on a
   2-D quadratic and on Rosenbrock;
 * :func:`cg_residual_explorer`: the residual of linear CG per iteration on an
@@ -28,15 +29,27 @@ from course.widgets.explorer import Explorer, choice, linear_slider, log_slider,
 
 # --- 1. The zig-zag of exact line search ------------------------------------------------
 
-#: Window of the zig-zag: the start (b, 1) with 0 < b ≤ 1 and the iterates inside it.
-ZIGZAG_WINDOW = ((-1.1, 1.1), (-1.1, 1.1))
+#: Window of the zig-zag: every start lies on the level set through (b, 1), inside it.
+ZIGZAG_WINDOW = ((-1.5, 1.5), (-1.5, 1.5))
 #: How many of the ellipses f = f_k (through the iterates) are drawn.
 LEVELS = 8
+#: The stops of the start slider: the ratio g_y/g_x = b y₀/x₀ of the gradient at the start
+#: (1 is the start (b, 1)).
+START_RATIOS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 
 
 def zigzag_rho(b: float) -> float:
     """ρ = (b − 1)/(b + 1), the factor of the iterates of exact line search on ½(x² + b y²)."""
     return (b - 1) / (b + 1)
+
+
+def zigzag_start(b: float, ratio: float) -> np.ndarray:
+    """The start on the level set of ½(x² + b y²) through (b, 1) where the gradient (x, b y)
+    has g_y/g_x = ``ratio``: (b, 1) itself for ratio 1."""
+    if ratio == 1:
+        return np.array([b, 1.0])
+    scale = b * np.sqrt((1 + b) / (b + ratio**2))
+    return np.array([scale, scale * ratio / b])
 
 
 def _ellipse(f: float, b: float, points: int = 120) -> tuple[np.ndarray, np.ndarray]:
@@ -45,27 +58,38 @@ def _ellipse(f: float, b: float, points: int = 120) -> tuple[np.ndarray, np.ndar
     return np.sqrt(2 * f) * np.cos(t), np.sqrt(2 * f / b) * np.sin(t)
 
 
-def zigzag_explorer(b: float = 0.2, steps: int = 25) -> Explorer:
-    """Steepest descent with exact line search on f = ½(x² + b y²) from (b, 1).
+def zigzag_explorer(b: float = 0.2, start: float = 1.0, steps: int = 25) -> Explorer:
+    """Steepest descent with exact line search on f = ½(x² + b y²), next to gradient
+    descent with the best constant step ε* = 2/(λ_min + λ_max) = 2/(1 + b).
 
-    Left: the iterates (:func:`course.secondorder.steepest_descent_exact`) with the
-    closed-form points (b ρᵏ, (−ρ)ᵏ), ρ = (b − 1)/(b + 1), on top, and the ellipses
-    f = f_k through the first iterates: each step ends where it touches a level set,
-    so the next gradient is orthogonal to the last. Right: f_k per step on a log
-    axis, next to ρ²ᵏ f₀.
+    Left: the iterates of exact line search (:func:`course.secondorder.steepest_descent_exact`)
+    and of gradient descent with ε*, the ellipses f = f_k through the first iterates
+    (each exact step ends where it touches one, so the next gradient is orthogonal to
+    the last), and, from (b, 1), the closed-form points (b ρᵏ, (−ρ)ᵏ) with
+    ρ = (b − 1)/(b + 1). Right: f_k per step on a log axis for both, and the
+    Kantorovich bound ρ²ᵏ f₀ = ((κ − 1)/(κ + 1))²ᵏ f₀ of exact line search. From (b, 1),
+    the worst start, exact line search *is* gradient descent with ε* and meets the bound;
+    from any other start on the same ellipse it does better, by a constant factor per step.
 
-    Controls: ``"b"`` (0.01 to 1 in steps of 0.01).
+    Controls: ``"b"`` (0.01 to 1 in steps of 0.01) and ``"start"``, the ratio
+    g_y/g_x = b y₀/x₀ of the gradient at the start (:data:`START_RATIOS`; 1 is (b, 1)).
     """
     steps = check.integer("steps", steps, minimum=1)
     b = check.positive("b", b)
     if b > 1:
         raise ValueError(f"b must lie in (0, 1], got {b}")
+    if start not in START_RATIOS:
+        raise ValueError(f"start must be one of {', '.join(map(repr, START_RATIOS))}, got {start!r}")
     k = np.arange(steps + 1)
 
-    @functools.lru_cache(maxsize=256)
-    def run(b: float) -> OptimizeResult:
-        A = np.diag([1.0, b])
-        return steepest_descent_exact(A, np.array([b, 1.0]), steps)
+    @functools.lru_cache(maxsize=1024)
+    def run(b: float, start: float) -> tuple[np.ndarray, np.ndarray]:
+        """The iterates of exact line search and of gradient descent with ε* = 2/(1 + b)."""
+        x0 = zigzag_start(b, start)
+        exact = steepest_descent_exact(np.diag([1.0, b]), x0, steps).path
+        eps = 2 / (1 + b)
+        constant = x0 * (1 - eps * np.array([1.0, b])) ** k[:, None]
+        return exact, constant
 
     fig, (left, right) = new_figure(2, width=5.0, height=4.4, width_ratios=(1.1, 1))
     left.set_xlim(*ZIGZAG_WINDOW[0])
@@ -76,11 +100,13 @@ def zigzag_explorer(b: float = 0.2, steps: int = 25) -> Explorer:
     left.plot(0, 0, marker="*", markersize=14, color="gold", markeredgecolor="black", linestyle="none",
               label="minimum", zorder=5)
     levels = [left.plot([], [], color="0.75", linewidth=0.8, animated=True)[0] for _ in range(LEVELS)]
+    (best,) = left.plot([], [], "x--", color="tab:green", markersize=5, linewidth=1.0, animated=True,
+                        label=r"constant step $\varepsilon^* = 2/(1+b)$")
     (path,) = left.plot([], [], "o-", color="tab:blue", markersize=3.5, linewidth=1.3, animated=True,
                         label="exact line search")
     (closed,) = left.plot([], [], "o", markersize=8, markerfacecolor="none", markeredgecolor="tab:red",
                           animated=True, label=r"closed form $(b\rho^k, (-\rho)^k)$")
-    left.legend(loc="lower left", fontsize=8, framealpha=1)
+    left.legend(loc="lower left", fontsize=7, framealpha=1)
     left.title.set_animated(True)
 
     right.set_xlim(0, steps)
@@ -89,29 +115,39 @@ def zigzag_explorer(b: float = 0.2, steps: int = 25) -> Explorer:
     right.set_xlabel("step $k$")
     right.set_ylabel("$f(x_k, y_k)$")
     right.grid(True, alpha=0.3)
-    (values,) = right.plot([], [], "o", color="tab:blue", markersize=4, animated=True, label="$f_k$ (run)")
-    (rate,) = right.plot([], [], "--", color="tab:red", animated=True, label=r"$\rho^{2k} f_0$")
-    right.legend(loc="upper right", fontsize=9)
+    (values,) = right.plot([], [], "o", color="tab:blue", markersize=4, animated=True,
+                           label="$f_k$, exact line search")
+    (best_values,) = right.plot([], [], "-", color="tab:green", linewidth=1.2, animated=True,
+                                label=r"$f_k$, constant $\varepsilon^*$")
+    (rate,) = right.plot([], [], "--", color="tab:red", animated=True,
+                         label=r"bound $\rho^{2k} f_0$")
+    right.legend(loc="upper right", fontsize=8)
     right.title.set_animated(True)
 
-    def update(b: float) -> None:
-        result = run(b)
+    def update(b: float, start: float) -> None:
+        points, constant = run(b, start)
         rho = zigzag_rho(b)
-        points = result.path
         f = 0.5 * (points[:, 0] ** 2 + b * points[:, 1] ** 2)
         for line, level in zip(levels, f[:LEVELS]):
             line.set_data(*_ellipse(level, b))
         for line in levels[len(f):]:
             line.set_data([], [])
         path.set_data(points[:, 0], points[:, 1])
-        shown = k[: len(points)]
+        best.set_data(constant[:, 0], constant[:, 1])
+        shown = k[: len(points)] if start == 1 else k[:0]  # the closed form is that of the start (b, 1)
         closed.set_data(b * rho**shown, (-rho) ** shown)
         values.set_data(np.arange(len(f)), f)
+        best_values.set_data(k, 0.5 * (constant[:, 0] ** 2 + b * constant[:, 1] ** 2))
         rate.set_data(k, rho ** (2 * k) * f[0])
-        left.title.set_text(f"½(x² + {b:.2f} y²) from (b, 1)")
-        right.title.set_text(f"ρ = {rho:.3f}, ρ² = {rho * rho:.3f}")
+        x0, y0 = points[0]
+        left.title.set_text(f"½(x² + {b:.2f} y²) from ({x0:.3g}, {y0:.3g})")
+        right.title.set_text(f"f₁/f₀ = {f[1] / f[0]:.3f};  bound ρ² = {rho * rho:.3f}")
 
-    return Explorer({"b": linear_slider("b", b, 0.01, 1.0, 0.01)}, fig, update)
+    return Explorer(
+        {"b": linear_slider("b", b, 0.01, 1.0, 0.01), "start": options_slider("start, g_y/g_x", start, START_RATIOS)},
+        fig,
+        update,
+    )
 
 
 # --- 2. Four methods on a quadratic and on Rosenbrock -----------------------------------
@@ -165,7 +201,8 @@ def methods_explorer(problem: str = "quadratic", b: float = 0.1, start: str = "A
     in a few; gradient descent zig-zags, slowly for small b.
 
     Controls: ``"problem"`` (``"quadratic"`` or ``"rosenbrock"``), ``"b"`` (log scale,
-    0.01 to 1; the quadratic only), ``"start"`` (``"A"``, ``"B"`` or ``"C"``).
+    0.01 to 1; the quadratic only: disabled while Rosenbrock is shown), ``"start"``
+    (``"A"``, ``"B"`` or ``"C"``).
     """
     choice("problem", problem, PROBLEMS)
     choice("start", start, {s: s for s in STARTS})
@@ -239,7 +276,7 @@ def methods_explorer(problem: str = "quadratic", b: float = 0.1, start: str = "A
         title = f"½(x² + {b:.3g} y²)" if problem == "quadratic" else "Rosenbrock"
         left.title.set_text(f"{title}, start {start}")
 
-    return Explorer(
+    explorer = Explorer(
         {
             "problem": choice("problem", problem, PROBLEMS),
             "start": choice("start", start, {s: s for s in STARTS}),
@@ -248,6 +285,11 @@ def methods_explorer(problem: str = "quadratic", b: float = 0.1, start: str = "A
         fig,
         update,
     )
+    b_slider = explorer.controls["b"]
+    b_slider.disabled = problem == "rosenbrock"  # b only shapes the quadratic
+    explorer.controls["problem"].observe(
+        lambda change: setattr(b_slider, "disabled", change["new"] == "rosenbrock"), names="value")
+    return explorer
 
 
 # --- 3. Linear CG: the residual per iteration -------------------------------------------
@@ -350,19 +392,27 @@ SADDLE_WINDOW = ((-2.0, 2.0), (-2.0, 2.0))
 SADDLE_LR, SADDLE_STEPS = 0.1, 60
 
 
+#: A Hessian whose condition number exceeds this is taken as singular: the Newton step
+#: solved with it would be made of rounding errors (cond · 2⁻⁵² ≳ 10⁻⁴).
+SINGULAR = 1e12
+
+
 def newton_path(x0: np.ndarray, steps: int = 20) -> np.ndarray:
-    """Full Newton steps θ ← θ − H⁻¹g on (1 − w₁w₂)² from x0, until a singular Hessian, a
-    gradient of zero or a point outside the window (the path is cut there)."""
+    """Full Newton steps θ ← θ − H⁻¹g on (1 − w₁w₂)² from x0, until a gradient of zero, a
+    singular or ill-conditioned Hessian (cond H > :data:`SINGULAR`: no Newton step is
+    defined there), or a point outside the window (the path is cut there)."""
     points = [np.asarray(x0, dtype=float)]
     for _ in range(steps):
         x = points[-1]
         g = saddle.grad(x)
         if not np.any(g):
             break
-        try:
-            x = x - np.linalg.solve(saddle.hessian(x), g)
-        except np.linalg.LinAlgError:
+        H = saddle.hessian(x)
+        with np.errstate(all="ignore"):
+            well_conditioned = np.linalg.cond(H) <= SINGULAR  # False for inf or nan: singular
+        if not well_conditioned:
             break
+        x = x - np.linalg.solve(H, g)
         points.append(x)
         if not np.all(np.abs(x) < 10):
             break

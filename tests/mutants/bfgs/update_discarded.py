@@ -1,5 +1,5 @@
-"""Computes the update but never stores it in H."""
-# diagnosis: H is never updated
+"""Computes the update but never stores it in M."""
+# diagnosis: M is never updated
 
 import numpy as np
 
@@ -7,17 +7,17 @@ import numpy as np
 def bfgs(f, grad, x0, tol=1e-6, maxiter=2000):
     n = len(x0)
     I = np.eye(n)
-    H = I
+    M = I
     x = x0.copy()
     g = grad(x)
     for k in range(maxiter):
         if np.linalg.norm(g) <= tol:
             return x, k
-        d = -H @ g
+        d = -M @ g
         step = strong_wolfe(f, grad, x, d)
         s, y = step.x - x, step.grad - g
         if y @ s > 0:
             rho = 1.0 / (y @ s)
-            H_new = (I - rho * np.outer(s, y)) @ H @ (I - rho * np.outer(y, s)) + rho * np.outer(s, s)
+            M_new = (I - rho * np.outer(s, y)) @ M @ (I - rho * np.outer(y, s)) + rho * np.outer(s, s)
         x, g = step.x, step.grad
     return x, maxiter

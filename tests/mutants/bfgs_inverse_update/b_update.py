@@ -1,11 +1,11 @@
-"""Applies the update of B (the Hessian approximation) to its inverse H."""
-# diagnosis: the update of B (the Hessian approximation), B + yyᵀ/yᵀs − BssᵀB/sᵀBs, is applied to its inverse H
+"""Applies the update of B (the Hessian approximation) to its inverse M."""
+# diagnosis: the update of B (the Hessian approximation), B + yyᵀ/yᵀs − BssᵀB/sᵀBs, is applied to its inverse M
 
 import numpy as np
 
 
-def bfgs_inverse_update(H, s, y):
+def bfgs_inverse_update(M, s, y):
     if y @ s <= 0:
-        return H
-    Hs = H @ s
-    return H + np.outer(y, y) / (y @ s) - np.outer(Hs, Hs) / (s @ Hs)
+        return M
+    Ms = M @ s
+    return M + np.outer(y, y) / (y @ s) - np.outer(Ms, Ms) / (s @ Ms)

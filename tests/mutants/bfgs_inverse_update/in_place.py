@@ -1,13 +1,13 @@
-"""Updates H in place (H += ...)."""
-# diagnosis: modified its argument `H` in place
+"""Updates M in place (M += ...)."""
+# diagnosis: modified its argument `M` in place
 
 import numpy as np
 
 
-def bfgs_inverse_update(H, s, y):
+def bfgs_inverse_update(M, s, y):
     if y @ s <= 0:
-        return H
+        return M
     rho = 1.0 / (y @ s)
-    Hy = H @ y
-    H += -rho * (np.outer(s, Hy) + np.outer(Hy, s)) + (rho * rho * (y @ Hy) + rho) * np.outer(s, s)
-    return H
+    My = M @ y
+    M += -rho * (np.outer(s, My) + np.outer(My, s)) + (rho * rho * (y @ My) + rho) * np.outer(s, s)
+    return M

@@ -4,9 +4,9 @@
 import numpy as np
 
 
-def bfgs_inverse_update(H, s, y):
+def bfgs_inverse_update(M, s, y):
     if y @ s <= 0:
-        return H
+        return M
     rho = 1.0 / (s @ s)
     I = np.eye(len(s))
-    return (I - rho * np.outer(s, y)) @ H @ (I - rho * np.outer(y, s)) + rho * np.outer(s, s)
+    return (I - rho * np.outer(s, y)) @ M @ (I - rho * np.outer(y, s)) + rho * np.outer(s, s)

@@ -1,12 +1,12 @@
-"""The O(n^2) expanded form for symmetric H."""
+"""The O(n^2) expanded form for symmetric M."""
 
 import numpy as np
 
 
-def bfgs_inverse_update(H, s, y):
+def bfgs_inverse_update(M, s, y):
     ys = float(y @ s)
     if ys <= 0:
-        return H.copy()
+        return M.copy()
     rho = 1.0 / ys
-    Hy = H @ y
-    return H - rho * (np.outer(s, Hy) + np.outer(Hy, s)) + (rho * rho * (y @ Hy) + rho) * np.outer(s, s)
+    My = M @ y
+    return M - rho * (np.outer(s, My) + np.outer(My, s)) + (rho * rho * (y @ My) + rho) * np.outer(s, s)

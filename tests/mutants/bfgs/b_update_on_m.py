@@ -1,5 +1,5 @@
-"""Updates H with the formula for B."""
-# diagnosis: is applied to H
+"""Updates M with the formula for B."""
+# diagnosis: is applied to M
 
 import numpy as np
 
@@ -7,18 +7,18 @@ import numpy as np
 def bfgs(f, grad, x0, tol=1e-6, maxiter=2000):
     n = len(x0)
     I = np.eye(n)
-    H = I
+    M = I
     x = x0.copy()
     g = grad(x)
     for k in range(maxiter):
         if np.linalg.norm(g) <= tol:
             return x, k
-        d = -H @ g
+        d = -M @ g
         step = strong_wolfe(f, grad, x, d)
         s, y = step.x - x, step.grad - g
         if y @ s > 0:
             rho = 1.0 / (y @ s)
-            Hs = H @ s
-            H = H + np.outer(y, y) / (y @ s) - np.outer(Hs, Hs) / (s @ Hs)
+            Ms = M @ s
+            M = M + np.outer(y, y) / (y @ s) - np.outer(Ms, Ms) / (s @ Ms)
         x, g = step.x, step.grad
     return x, maxiter

@@ -1,0 +1,6 @@
+"""n: reads "at most n steps" as the count."""
+# diagnosis: n is only a bound
+
+
+def cg_iterations(eigenvalues, coefficients):
+    return len(eigenvalues)

@@ -1,0 +1,6 @@
+"""2/(lam_max - lam_min): a sign slip in the balance."""
+# diagnosis: a sign is wrong
+
+
+def optimal_constant_step(lam_min, lam_max):
+    return 2 / (lam_max - lam_min)

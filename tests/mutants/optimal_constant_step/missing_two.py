@@ -1,0 +1,6 @@
+"""1/(lam_min + lam_max): the factor 2 is lost solving the balance."""
+# diagnosis: a factor 2 is missing
+
+
+def optimal_constant_step(lam_min, lam_max):
+    return 1 / (lam_min + lam_max)
