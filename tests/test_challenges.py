@@ -8,14 +8,19 @@ import pytest
 from course.backend import to_numpy
 from course.challenges import (
     Cliff,
+    batch_size_for_error,
     descend,
     early_stopping_step,
     eigen_factors,
     hessian_eigs,
+    largest_stable_lr,
     minibatch_gradient,
     power_norms,
+    product_norms,
+    saddle_descent,
     sigmoid,
     step_increases_cost,
+    weight_space_symmetry,
 )
 from course.gradcheck import numerical_gradient
 from course.problems import logistic_regression, saddle
@@ -78,7 +83,95 @@ def test_early_stopping_step_rejects_bad_input():
         early_stopping_step([1.0], 0)
 
 
+@pytest.mark.parametrize("sigma, error, m", [
+    (1.0, 0.1, 100),     # exactly (σ/error)² = 100: σ/√100 = error is enough
+    (0.3, 0.1, 9),       # (0.3/0.1)² rounds to 8.999… in floating point
+    (0.7, 0.1, 49),
+    (2.0, 0.3, 45),      # 44.4… rounded up
+    (1.0, 1.0, 1),
+    (1.0, 5.0, 1),       # a single example is already precise enough
+])
+def test_batch_size_for_error_is_the_smallest_sufficient_batch(sigma, error, m):
+    assert batch_size_for_error(sigma, error) == m
+    assert sigma / np.sqrt(m) <= error * (1 + 1e-12)
+    assert m == 1 or sigma / np.sqrt(m - 1) > error
+
+
+def test_batch_size_for_error_rejects_bad_input():
+    with pytest.raises(ValueError, match="error must be positive"):
+        batch_size_for_error(1.0, 0.0)
+    with pytest.raises(ValueError, match="sigma must be positive"):
+        batch_size_for_error(-1.0, 0.1)
+
+
 # --- Lecture 02 ---------------------------------------------------------------------
+
+
+def test_largest_stable_lr_is_where_gradient_descent_stops_converging(xp):
+    rng = np.random.default_rng(4)
+    Q, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    A = Q @ np.diag([0.3, 1.0, 4.0]) @ Q.T
+    limit = largest_stable_lr(arr(xp, A))
+    assert limit == pytest.approx(0.5, rel=1e-12)
+    theta0 = rng.standard_normal(3)
+
+    def final_norm(eps: float) -> float:
+        theta = theta0
+        for _ in range(2000):
+            theta = theta - eps * A @ theta
+        return float(np.linalg.norm(theta))
+
+    assert final_norm(0.99 * limit) < 1e-3 * np.linalg.norm(theta0)
+    assert final_norm(1.01 * limit) > 1e3 * np.linalg.norm(theta0)
+
+
+def test_largest_stable_lr_needs_a_positive_definite_square_matrix(xp):
+    with pytest.raises(ValueError, match="positive definite"):
+        largest_stable_lr(arr(xp, [[0.0, -2.0], [-2.0, 0.0]]))
+    with pytest.raises(ValueError, match="square"):
+        largest_stable_lr(arr(xp, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
+
+
+def test_weight_space_symmetry_gives_equal_separated_minima_and_a_curve_of_minima():
+    profiles = weight_space_symmetry(hidden=6, steps=200, points=21)
+    assert profiles.loss == pytest.approx(profiles.permuted_loss, rel=1e-12)
+    assert profiles.segment[0] == profiles.loss and profiles.segment[-1] == profiles.permuted_loss
+    assert profiles.distance > 0.5 * profiles.norm  # far apart
+    assert profiles.segment.max() > 2 * profiles.loss  # a barrier between them
+    np.testing.assert_allclose(profiles.rescaled, profiles.loss, rtol=1e-10)  # the same function for every α
+    slope = np.polyfit(np.log(profiles.alpha), np.log(profiles.curvature), 1)[0]
+    assert slope == pytest.approx(-2.0, abs=0.05)  # curvature along the incoming weights ∝ 1/α²
+    assert profiles.hidden == 6
+
+
+def test_saddle_descent_stays_on_the_stable_manifold_without_noise(xp):
+    path = to_numpy(saddle_descent(arr(xp, [1.5, -1.5]), 0.1, 300))
+    assert path.shape == (301, 2)
+    np.testing.assert_array_equal(path[:, 0], -path[:, 1])
+    assert np.linalg.norm(path[-1]) < 1e-20  # converged to the saddle (0, 0)
+
+
+def test_saddle_descent_escapes_off_the_manifold_and_noise_is_reproducible(xp):
+    start = arr(xp, [1.5 + 1e-6, -1.5 + 1e-6])
+    path = to_numpy(saddle_descent(start, 0.1, 300))
+    assert abs(path[-1, 0] * path[-1, 1] - 1) < 1e-8  # reached the minima w₁w₂ = 1
+    noisy = [to_numpy(saddle_descent(arr(xp, [1.5, -1.5]), 0.1, 50, noise=1e-3, seed=s)) for s in (0, 0, 1)]
+    np.testing.assert_array_equal(noisy[0], noisy[1])
+    assert not np.array_equal(noisy[0], noisy[2])
+    gradient = to_numpy(saddle.grad(arr(xp, [1.5, -1.5])))
+    kick = (np.array([1.5, -1.5]) - noisy[0][1]) / 0.1 - gradient  # the first step's noise: seed 0's first draw
+    np.testing.assert_allclose(kick, 1e-3 * np.random.default_rng(0).standard_normal((50, 2))[0], rtol=1e-6)
+
+
+def test_product_norms_of_one_repeated_matrix_are_power_norms(xp):
+    W, v = arr(xp, [[0.5, 0.3], [-0.2, 1.1]]), arr(xp, [1.0, -2.0])
+    np.testing.assert_allclose(to_numpy(product_norms([W] * 12, v)), to_numpy(power_norms(W, v, 12)), rtol=1e-12)
+
+
+def test_product_norms_multiply_in_order(xp):
+    A, B = np.array([[2.0, 0.0], [0.0, 0.5]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+    norms = to_numpy(product_norms([arr(xp, A), arr(xp, B), arr(xp, A)], arr(xp, [1.0, 0.0])))
+    np.testing.assert_allclose(norms, [1.0, 2.0, 2.0, 1.0])  # e₁ → 2e₁ → 2e₂ → e₂
 
 
 def test_step_increases_cost_beyond_twice_the_best_step(xp):

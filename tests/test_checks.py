@@ -23,7 +23,7 @@ from course.checks import CheckFailed, assert_own_implementation, exercise_demo
 REPO = Path(__file__).resolve().parents[1]
 MUTANTS = Path(__file__).parent / "mutants"
 VARIANTS = Path(__file__).parent / "variants"
-FUNCTIONS = ("sgd_step", "linear_decay", "minibatches", "momentum_step", "nesterov_step",
+FUNCTIONS = ("sgd_step", "sgd_noise_floor", "linear_decay", "minibatches", "momentum_step", "nesterov_step",
              "adagrad_step", "rmsprop_step", "adam_step")
 SEEDS = (0, 2718)
 
@@ -35,6 +35,12 @@ EXPECTED = {
     ("sgd_step", "in_place"): "modified its argument `theta` in place",
     ("sgd_step", "returns_step"): "returns the step",
     ("sgd_step", "upcasts_to_float64"): "keep the inputs' dtype",
+    ("sgd_noise_floor", "no_batch"): "the noise variance is σ², that of one example",
+    ("sgd_noise_floor", "no_lr_on_noise"): "the noise enters the update multiplied by ε",
+    ("sgd_noise_floor", "returns_variance"): "it returns E[θ²], the spread of θ",
+    ("sgd_noise_floor", "not_squared"): "the factor (1 − ελ) is not squared",
+    ("sgd_noise_floor", "small_lr"): "the small-ε approximation",
+    ("sgd_noise_floor", "no_divergence"): "for ελ ≥ 2 SGD diverges",
     ("linear_decay", "no_clamp"): "keeps decaying after step τ (no clamp)",
     ("linear_decay", "inverted"): "inverted",
     ("linear_decay", "off_by_one"): "off-by-one",
@@ -97,6 +103,12 @@ import numpy as np
 
 def sgd_step(theta, g, lr):
     return np.subtract(theta, np.multiply(g, lr))
+
+
+def sgd_noise_floor(lam, lr, sigma, m):
+    if abs(1 - lr * lam) >= 1:
+        return float("inf")
+    return 0.5 * lam * (lr * sigma) ** 2 / m / (1 - (1 - lr * lam) ** 2)
 
 
 def linear_decay(k, eps0, eps_tau, tau):

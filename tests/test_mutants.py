@@ -28,9 +28,9 @@ VARIANTS = Path(__file__).parent / "variants"
 
 #: The graded functions of each required solution notebook.
 EXERCISES = {
-    "01-learning-vs-optimization": ("early_stopping_step", "minibatch_gradient"),
-    "02-challenges": ("step_increases_cost", "hessian_eigs", "clip_by_norm"),
-    "03-sgd": ("sgd_step", "linear_decay", "minibatches"),
+    "01-learning-vs-optimization": ("early_stopping_step", "minibatch_gradient", "batch_size_for_error"),
+    "02-challenges": ("step_increases_cost", "largest_stable_lr", "hessian_eigs", "clip_by_norm"),
+    "03-sgd": ("sgd_step", "sgd_noise_floor", "linear_decay", "minibatches"),
     "04-momentum": ("momentum_step", "nesterov_step"),
     "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),
     "06-second-order": ("exact_step", "closed_form", "optimal_constant_step", "cg_iterations", "conjugate_gradient",

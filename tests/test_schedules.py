@@ -66,6 +66,10 @@ def test_clip_by_norm_keeps_direction_and_caps_length(xp):
     np.testing.assert_allclose(to_numpy(clip_by_norm(g, 1.0)), [0.6, 0.8])
     np.testing.assert_allclose(to_numpy(clip_by_norm(g, 10.0)), [3.0, 4.0])
     np.testing.assert_allclose(to_numpy(clip_by_norm(g * 0, 1.0)), [0.0, 0.0])
+    assert clip_by_norm(g, 5.0) is g, "a gradient no longer than the threshold comes back as it is"
+    clipped = clip_by_norm(g, 2.5)
+    assert clipped is not g and float(xp.linalg.vector_norm(clipped)) == pytest.approx(2.5)
+    np.testing.assert_array_equal(to_numpy(g), [3.0, 4.0])  # never modified
 
 
 def test_polyak_average_and_ema(xp):

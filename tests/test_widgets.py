@@ -33,7 +33,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 #: keyword arguments that make a quick explorer (the defaults are tested once)
 EXPLORERS = {
     "sgd": (widgets.sgd_explorer, 2, "lr", 0.05, {"steps": 50}),
-    "batch_size": (widgets.batch_size_explorer, 2, "batch_size", 64, {"samples": 50}),
+    "batch_size": (widgets.batch_size_explorer, 2, "batch_size", 64, {}),
     "momentum": (widgets.momentum_explorer, 2, "alpha", 0.5, {"steps": 30}),
     "terminal_velocity": (widgets.terminal_velocity_explorer, 1, "alpha", 0.5, {"steps": 30}),
     "adaptive": (widgets.adaptive_explorer, 3, "adam_lr", 0.01, {"steps": 40}),
@@ -207,26 +207,41 @@ def test_terminal_velocity_is_reached_and_drawn():
     np.testing.assert_allclose(w.figure.axes[0].get_lines()[1].get_ydata(), lr / (1 - 0.9))
 
 
-def test_batch_size_spread_shrinks_like_one_over_root_m():
-    w = widgets.batch_size_explorer(batch_size=4)
+def _lines(ax) -> dict:
+    return {line.get_label(): line for line in ax.get_lines()}
 
-    def scatter_spread() -> float:
-        left = w.figure.axes[0]
-        cloud = left.collections[0].get_offsets()
-        (full,) = [line.get_xydata()[0] for line in left.get_lines() if line.get_label() == r"full gradient $\nabla f(\theta)$"]
-        return float(np.sqrt(np.mean(np.sum((cloud - full) ** 2, axis=1))))
 
-    spread4 = scatter_spread()
+def test_batch_size_explorer_draws_the_noisy_quadratic_models_expected_loss():
+    from course.optim import expected_sgd_loss, sgd_noise_floor
+    from course.widgets.sgd import NQM_LAMS, NQM_NOISE, NQM_START, NQM_TARGET
+
+    w = widgets.batch_size_explorer(batch_size=16, rule="linear", lr=0.01)
+    left = _lines(w.figure.axes[0])
+    k, drawn = left["chosen m"].get_xdata(), left["chosen m"].get_ydata()
+    np.testing.assert_allclose(drawn, expected_sgd_loss(NQM_LAMS, NQM_NOISE, NQM_START, 0.16, 16, k), rtol=1e-12)
+    floor = sum(sgd_noise_floor(l, 0.16, np.sqrt(c), 16) for l, c in zip(NQM_LAMS, NQM_NOISE))
+    np.testing.assert_allclose(left[r"noise floor $\approx \varepsilon\sum_i\lambda_i/(4m)$"].get_ydata(), floor)
+    np.testing.assert_allclose(drawn[-1], floor, rtol=1e-6)  # settled at the floor after 10⁶ steps
+    steps = int(w.figure.axes[0].title.get_text().split(": ")[1].split()[0])  # "m = 16, ε = 0.16: 271 steps, …"
+    values = expected_sgd_loss(NQM_LAMS, NQM_NOISE, NQM_START, 0.16, 16, np.array([steps - 1, steps]))
+    assert values[0] > NQM_TARGET >= values[1]
+
+
+def test_linear_scaling_halves_the_steps_below_the_critical_batch_and_diverges_beyond():
+    w = widgets.batch_size_explorer(batch_size=16, rule="linear", lr=0.01)
+    right = _lines(w.figure.axes[1])
+    m, steps = right["steps, chosen rule"].get_xdata(), right["steps, chosen rule"].get_ydata()
+    examples = right["examples (m × steps), chosen rule"].get_ydata()
+    assert list(m) == [1, 2, 4, 8, 16, 32, 64, 128]  # from m = 256 on ε = 2.56 > 2/λ_max: no point
+    np.testing.assert_allclose(steps[:6] * m[:6], steps[0], rtol=0.15)  # perfect scaling: the same examples
+    np.testing.assert_allclose(examples, steps * m)
     w.controls["batch_size"].value = 256
-    spread256 = scatter_spread()
-    assert 6.5 < spread4 / spread256 < 10.0  # √(256/4) = 8
-    right = w.figure.axes[1]
-    lines = {line.get_label(): line for line in right.get_lines()}
-    m, measured = lines["measured spread"].get_xdata(), lines["measured spread"].get_ydata()
-    theory = lines[r"$\sigma/\sqrt{m}$"].get_ydata()
-    assert list(m) == [1, 2, 4, 8, 16, 32, 64, 128, 256]
-    np.testing.assert_allclose(measured, theory, rtol=0.15)
-    np.testing.assert_allclose(theory[0] / theory, np.sqrt(m))
+    assert "diverges" in w.figure.axes[0].title.get_text()
+    w.controls["rule"].value = "same"
+    same = _lines(w.figure.axes[1])["steps, chosen rule"].get_ydata()
+    assert np.all(np.isfinite(same)) and same[-1] > 0.6 * same[0]  # one ε: larger batches barely help
+    best = right["steps, best constant ε for each m"].get_ydata()
+    assert np.all(best <= same + 1e-9) and best[-1] < best[0] / 100
 
 
 def test_sgd_explorer_plots_the_chosen_schedule():
@@ -285,6 +300,9 @@ def test_keyword_arguments_set_the_initial_controls():
         (widgets.momentum_explorer, {"lr": -0.1}, "must be positive"),
         (widgets.sgd_explorer, {"schedule": "cosine"}, "schedule must be one of"),
         (widgets.sgd_explorer, {"batch_size": 3}, "batch size m must be one of"),
+        (widgets.batch_size_explorer, {"rule": "cubic"}, "rule must be one of"),
+        (widgets.batch_size_explorer, {"batch_size": 3}, "batch size m must be one of"),
+        (widgets.saddle_escape_explorer, {"noise": 0.5}, "noise must be one of"),
         (widgets.adaptive_explorer, {"problem": "beale"}, "problem must be one of"),
         (widgets.terminal_velocity_explorer, {"steps": 0}, "steps must be >= 1"),
     ],

@@ -9,15 +9,22 @@ import numpy as np
 import pytest
 
 from course.problems import saddle
-from course.widgets import clipping_explorer, eigendecay_explorer, hessian_explorer, power_explorer
-from course.widgets.challenges import ARROW, CURVATURES, DECAY_STEPS, POWER_STEPS, power_matrix
+from course.challenges import saddle_descent
+from course.widgets import (
+    clipping_explorer, eigendecay_explorer, hessian_explorer, power_explorer, saddle_escape_explorer,
+)
+from course.widgets.challenges import (
+    ARROW, CURVATURES, DECAY_STEPS, ESCAPE_START, ESCAPE_STEPS, LAYER_BASES, NEAR, POWER_STEPS, layer_matrices,
+    power_matrix,
+)
 
 #: factory, and a new value for each control
 MOVES = {
     "hessian": (hessian_explorer, {"w1": 0.5, "w2": -1.25}),
     "eigendecay": (eigendecay_explorer, {"lr": 1.5, "b": 0.02}),
     "clipping": (clipping_explorer, {"lr": 0.8, "max_norm": 0.1}),
-    "power": (power_explorer, {"radius": 1.2, "kind": "complex"}),
+    "power": (power_explorer, {"radius": 1.2, "kind": "complex", "product": "different"}),
+    "saddle_escape": (saddle_escape_explorer, {"offset": 1e-6, "noise": 1e-4, "lr": 0.2}),
 }
 
 
@@ -95,6 +102,78 @@ def test_power_norms_are_numpys(radius, kind):
     explorer = power_explorer(radius=radius, kind=kind)
     W, v = power_matrix(radius, kind), np.array([1.0, 1.0])
     expected = [np.linalg.norm(np.linalg.matrix_power(W, t) @ v) for t in range(POWER_STEPS + 1)]
-    drawn = labelled(explorer, 1, r"$\|W^t v\|$")[:, 1]
+    drawn = labelled(explorer, 1, r"$\|W_t \cdots W_1 v\|$")[:, 1]
     np.testing.assert_allclose(drawn, np.clip(expected, 1e-12, 1e12), rtol=1e-9)  # clipped to stay finite on log axes
     np.testing.assert_allclose(np.max(np.abs(np.linalg.eigvals(W))), radius)
+
+
+def test_layer_matrices_share_the_eigenvalues_and_not_the_eigenvectors():
+    same, different = layer_matrices(0.9, "complex", "same"), layer_matrices(0.9, "complex", "different")
+    assert len(same) == len(different) == POWER_STEPS == len(LAYER_BASES)
+    assert all(W is same[0] for W in same)
+    for W in different:
+        np.testing.assert_allclose(np.max(np.abs(np.linalg.eigvals(W))), 0.9)
+    assert not np.allclose(different[0], different[1])
+
+
+@pytest.mark.parametrize("kind", ["real", "complex"])
+@pytest.mark.parametrize("radius", [0.7, 0.9, 1.1])
+def test_a_product_of_different_matrices_is_drawn_under_its_norm_bound(kind, radius):
+    explorer = power_explorer(radius=radius, kind=kind, product="different")
+    Ws, v = layer_matrices(radius, kind, "different"), np.array([1.0, 1.0])
+    product, expected = v, [np.linalg.norm(v)]
+    for W in Ws:
+        product = W @ product
+        expected.append(np.linalg.norm(product))
+    drawn = labelled(explorer, 1, r"$\|W_t \cdots W_1 v\|$")[:, 1]
+    np.testing.assert_allclose(drawn, np.clip(expected, 1e-12, 1e12), rtol=1e-9)
+    bound = labelled(explorer, 1, r"$\|W_t\| \cdots \|W_1\|\,\|v\|$ (a bound)")[:, 1]
+    assert np.all(drawn <= bound * (1 + 1e-9))
+
+
+def test_a_spectral_radius_below_one_does_not_keep_a_product_of_different_matrices_small():
+    explorer = power_explorer(radius=0.9, kind="complex", product="different")
+    drawn = labelled(explorer, 1, r"$\|W_t \cdots W_1 v\|$")[:, 1]
+    assert drawn[-1] > 10 * drawn[0]  # grows, although every factor has ρ = 0.9
+    assert "W_l differ" in explorer.figure.axes[1].title.get_text()
+
+
+def test_gradient_descent_from_the_anti_diagonal_converges_to_the_saddle():
+    path = np.asarray(saddle_descent(ESCAPE_START, 0.1, ESCAPE_STEPS))
+    np.testing.assert_allclose(path[:, 0], -path[:, 1], rtol=0, atol=0)  # never leaves w₁ = −w₂
+    assert np.linalg.norm(path[-1]) < 1e-20
+    explorer = saddle_escape_explorer(offset=0.0, noise=0.0, lr=0.1)
+    assert "still at the saddle" in explorer.figure.axes[1].title.get_text()
+    np.testing.assert_allclose(labelled(explorer, 0, "gradient descent"), path)
+
+
+def near_steps(explorer) -> int:
+    return int(re.search(r"(\d+) steps within", explorer.figure.axes[1].title.get_text()).group(1))
+
+
+def test_the_time_near_the_saddle_grows_like_log_one_over_delta():
+    explorer = saddle_escape_explorer(offset=1e-3)
+    counts = []
+    for offset in (1e-3, 1e-6, 1e-9, 1e-12):
+        explorer.controls["offset"].value = offset
+        counts.append(near_steps(explorer))
+        path = labelled(explorer, 0, "gradient descent")
+        assert abs(path[-1, 0] * path[-1, 1] - 1) < 1e-6  # escaped to the minima w₁w₂ = 1
+    per_factor_1000 = np.diff(counts)
+    np.testing.assert_allclose(per_factor_1000, np.log(1000) / np.log(1.2), atol=1.5)
+    near = labelled(explorer, 1, f"within {NEAR} of the saddle")
+    assert len(near) == counts[-1]
+    assert np.all(np.abs(near[:, 1] - 1) < 0.05)  # the plateau at L = 1
+
+
+@pytest.mark.parametrize("noise", [1e-8, 1e-4, 1e-2])
+def test_gradient_noise_gets_gradient_descent_off_the_stable_manifold(noise):
+    explorer = saddle_escape_explorer(offset=0.0, noise=noise)
+    assert "then escapes" in explorer.figure.axes[1].title.get_text()
+    path = labelled(explorer, 0, "gradient descent")
+    assert (1 - path[-1, 0] * path[-1, 1]) ** 2 < 1e-4
+
+
+def test_a_larger_rate_escapes_faster():
+    counts = [near_steps(saddle_escape_explorer(offset=1e-9, lr=lr)) for lr in (0.05, 0.1, 0.2)]
+    assert counts[0] > counts[1] > counts[2]

@@ -19,14 +19,16 @@ arrays, so the checks build NumPy inputs and compare on the host.
 
 from course.checks.adaptive import check_adagrad_step, check_adam_step, check_rmsprop_step
 from course.checks.batchnorm import check_batchnorm_backward, check_batchnorm_forward, check_batchnorm_inference
-from course.checks.challenges import check_clip_by_norm, check_hessian_eigs, check_step_increases_cost
+from course.checks.challenges import (
+    check_clip_by_norm, check_hessian_eigs, check_largest_stable_lr, check_step_increases_cost,
+)
 from course.checks.demo import exercise_demo
 from course.checks.failure import CheckFailed, show_unfinished_exercises_without_course_frames
 from course.checks.initialization import check_coordinate_descent_step, check_ema_update, check_glorot_uniform
-from course.checks.learning import check_early_stopping_step, check_minibatch_gradient
+from course.checks.learning import check_batch_size_for_error, check_early_stopping_step, check_minibatch_gradient
 from course.checks.momentum import check_momentum_step, check_nesterov_step
 from course.checks.own_work import assert_own_implementation
-from course.checks.sgd import check_linear_decay, check_minibatches, check_sgd_step
+from course.checks.sgd import check_linear_decay, check_minibatches, check_sgd_noise_floor, check_sgd_step
 from course.checks.secondorder import (
     check_bfgs, check_bfgs_inverse_update, check_cg_iterations, check_closed_form, check_conjugate_gradient,
     check_exact_step, check_exact_step_orthogonal, check_nonlinear_cg, check_optimal_constant_step,
@@ -41,6 +43,7 @@ __all__ = [
     "check_adam_step",
     "check_batchnorm_backward",
     "check_batchnorm_forward",
+    "check_batch_size_for_error",
     "check_batchnorm_inference",
     "check_clip_by_norm",
     "check_coordinate_descent_step",
@@ -48,12 +51,14 @@ __all__ = [
     "check_ema_update",
     "check_glorot_uniform",
     "check_hessian_eigs",
+    "check_largest_stable_lr",
     "check_linear_decay",
     "check_minibatch_gradient",
     "check_minibatches",
     "check_momentum_step",
     "check_nesterov_step",
     "check_rmsprop_step",
+    "check_sgd_noise_floor",
     "check_sgd_step",
     "check_step_increases_cost",
     "check_bfgs",

@@ -1,4 +1,4 @@
-"""Checks of lecture 02: ``clip_by_norm``, ``step_increases_cost`` and ``hessian_eigs``."""
+"""Checks of lecture 02: ``clip_by_norm``, ``step_increases_cost``, ``largest_stable_lr`` and ``hessian_eigs``."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ CLIP = Exercise(
     params=("g", "max_norm"),
     outputs=("g",),
     reference=optim.clip_by_norm,
-    formula="g ← g · max_norm / ‖g‖ if ‖g‖ > max_norm, else g unchanged",
+    formula="g · max_norm / ‖g‖ (a new array) if ‖g‖ > max_norm, else g itself (or a copy of it in its dtype)",
     exception_hint=lambda exc: ("A zero gradient (‖g‖ = 0) is never clipped: return it unchanged."
                                 if isinstance(exc, ZeroDivisionError) else ""),
     mistakes=(
@@ -79,6 +79,11 @@ def _clip_cases(seed: int) -> list[Case]:
 
 def check_clip_by_norm(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
     """Check a student's ``clip_by_norm(g, max_norm)``: g · min(1, max_norm / ‖g‖).
+
+    A gradient no longer than max_norm (a zero gradient included) must come back
+    unchanged, as g itself or as a copy in g's dtype; a longer one as a new array of
+    the norm max_norm, with g's direction and dtype. g itself is never modified (also
+    not when nothing is clipped). The norm is over all entries, also for a matrix.
 
     Parameters
     ----------
@@ -178,6 +183,76 @@ def check_step_increases_cost(fn: Callable, seed: int = 0, reveal: bool = True) 
     """
     __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
     verify_typed(STEP_TEST, fn, ("bool",), _step_cases(seed), reveal)
+
+
+# --- largest_stable_lr --------------------------------------------------------------
+
+
+def _eigenvalues(H: np.ndarray) -> np.ndarray:
+    return np.linalg.eigvalsh(H.astype(np.float64))
+
+
+STABLE_LR = Exercise(
+    name="largest_stable_lr",
+    params=("H",),
+    outputs=("lr",),
+    reference=challenges.largest_stable_lr,
+    formula="every eigen-coordinate shrinks iff |1 − ελᵢ| < 1 for all i",
+    scalar=True,
+    mistakes=(
+        Mistake("1/λ_max is where the steepest coordinate starts to flip sign (1 − ελ_max < 0); it still "
+                "shrinks while |1 − ελ_max| < 1", lambda H: 1.0 / _eigenvalues(H)[-1]),
+        Mistake("2/λ_min keeps only the flattest coordinate stable; every coordinate must shrink, and the "
+                "steepest one (λ_max) is the first to grow", lambda H: 2.0 / _eigenvalues(H)[0]),
+        Mistake("the diagonal entries of H are its eigenvalues only when H is diagonal; the factors "
+                "1 − ελᵢ act along the eigenvectors of H (np.linalg.eigvalsh)",
+                lambda H: 2.0 / float(np.max(np.diag(H.astype(np.float64))))),
+        Mistake("np.linalg.norm(H) is the Frobenius norm √(Σ Hᵢⱼ²), larger than λ_max; use the "
+                "eigenvalues of H (or its spectral norm, np.linalg.norm(H, 2))",
+                lambda H: 2.0 / float(np.linalg.norm(H.astype(np.float64)))),
+        Mistake("the trace is the sum of all eigenvalues; each coordinate's factor 1 − ελᵢ involves its "
+                "own eigenvalue, and the largest one limits ε", lambda H: 2.0 / float(np.trace(H.astype(np.float64)))),
+        Mistake("the ratio is upside down: the steeper the quadratic, the smaller the stable ε",
+                lambda H: _eigenvalues(H)[-1] / 2.0),
+    ),
+)
+
+
+def _coupled(rng: np.random.Generator, n: int, dtype: Any) -> np.ndarray:
+    """A symmetric positive-definite matrix with eigenvalues in [0.2, 6], rotated so that
+    its diagonal is not its spectrum, with 3 decimals."""
+    while True:
+        Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+        lam = np.sort(rng.uniform(0.2, 6.0, n))
+        H = np.round(Q @ np.diag(lam) @ Q.T, 3)
+        H = (H + H.T) / 2
+        found = np.linalg.eigvalsh(H)
+        if found[0] > 0.1 and found[-1] > 1.2 * np.max(np.diag(H)) and found[-1] > 1.5 * found[0]:
+            return H.astype(dtype)
+
+
+def _stable_cases(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    cases = []
+    for dtype in DTYPES:
+        name = dtype_name(dtype)
+        cases.append(Case(f"for a 2 × 2 H with off-diagonal entries in {name}", (_coupled(rng, 2, dtype),),
+                          dtype=dtype))
+        cases.append(Case(f"for a 4 × 4 H with off-diagonal entries in {name}", (_coupled(rng, 4, dtype),),
+                          dtype=dtype))
+    b = pick(rng, 0.02, 0.5, 3)
+    cases.append(Case("for the diagonal H = diag(1, b) of the explorer", (np.diag([1.0, b]),)))
+    return cases
+
+
+def check_largest_stable_lr(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
+    """Check a student's ``largest_stable_lr(H) -> float``: 2/λ_max(H) for a symmetric
+    positive-definite H, the largest ε for which gradient descent on ½ θᵀHθ converges.
+
+    Parameters, errors: as :func:`check_clip_by_norm`.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    verify(STABLE_LR, fn, _stable_cases(seed), reveal)
 
 
 # --- hessian_eigs -------------------------------------------------------------------
@@ -284,4 +359,4 @@ def check_hessian_eigs(fn: Callable, seed: int = 0, reveal: bool = True) -> None
     verify(HESSIAN_EIGS, _canonical_vectors(HESSIAN_EIGS, fn), _hessian_cases(seed), reveal)
 
 
-__all__ = ["check_clip_by_norm", "check_hessian_eigs", "check_step_increases_cost"]
+__all__ = ["check_clip_by_norm", "check_hessian_eigs", "check_largest_stable_lr", "check_step_increases_cost"]

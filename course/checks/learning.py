@@ -1,4 +1,4 @@
-"""Checks of lecture 01: ``minibatch_gradient`` and ``early_stopping_step``.
+"""Checks of lecture 01: ``minibatch_gradient``, ``batch_size_for_error`` and ``early_stopping_step``.
 
 Also :func:`typed_returns` and :func:`verify_typed`, which let the common
 machinery (:func:`~course.checks.common.verify`) check functions that return a
@@ -8,6 +8,7 @@ bool or a tuple of a bool and an int (lecture 02 uses them too).
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 import re
 from typing import Any, Callable, Sequence
@@ -15,7 +16,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from course import challenges
-from course.checks.common import DTYPES, Case, Exercise, Mistake, draw, dtype_name, verify
+from course.checks.common import DTYPES, Case, Exercise, Mistake, draw, dtype_name, pick, verify
 from course.checks.failure import CheckFailed
 
 # --- Functions that return bools and ints -------------------------------------------
@@ -184,6 +185,77 @@ def check_minibatch_gradient(fn: Callable, seed: int = 0, reveal: bool = True) -
     verify(MINIBATCH_GRADIENT, fn, _minibatch_cases(seed), reveal)
 
 
+# --- batch_size_for_error ----------------------------------------------------------
+
+
+_ROUND_UP = ("m is rounded down or to the nearest integer, which leaves the error above the target; the "
+             "smallest m with σ/√m ≤ error is (σ/error)² rounded up (math.ceil)")
+
+BATCH_FOR_ERROR = Exercise(
+    name="batch_size_for_error",
+    params=("sigma", "error"),
+    outputs=("m",),
+    reference=challenges.batch_size_for_error,
+    formula="the smallest integer m ≥ 1 with σ/√m ≤ error",
+    mistakes=(
+        Mistake("the error is taken to fall like σ/m, so m = σ/error; it falls like σ/√m: the variances "
+                "of independent terms add, so the mean of m of them has variance σ²/m",
+                lambda sigma, error: math.ceil(sigma / error)),
+        Mistake(_ROUND_UP, lambda sigma, error: math.floor((sigma / error) ** 2)),
+        Mistake(_ROUND_UP, lambda sigma, error: round((sigma / error) ** 2)),
+        Mistake("σ²/error mixes a variance with a standard deviation: error is a standard deviation, so "
+                "σ/√m ≤ error means m ≥ σ²/error²", lambda sigma, error: math.ceil(sigma**2 / error)),
+        Mistake("the ratio is upside down: a smaller error needs a larger batch, m ≥ (σ/error)²",
+                lambda sigma, error: math.ceil((error / sigma) ** 2)),
+        Mistake("the answer is off by one: the smallest m with σ/√m ≤ error is (σ/error)² rounded up, "
+                "not that plus one", lambda sigma, error: math.ceil((sigma / error) ** 2) + 1),
+    ),
+)
+
+
+def _away_from_integers(sigma: float, error: float) -> bool:
+    """Whether (σ/error)² is at least 0.1 away from an integer and from the next half, so
+    that rounding it up, down or to the nearest integer give different answers (and
+    rounding error in it cannot matter)."""
+    frac = (sigma / error) ** 2 % 1
+    return 0.1 < frac < 0.4 or 0.6 < frac < 0.9
+
+
+def _targets(rng: np.random.Generator, low: float, high: float, count: int) -> list[tuple[float, float]]:
+    """``count`` pairs (σ, error) with error between ``low`` σ and ``high`` σ."""
+    pairs: list[tuple[float, float]] = []
+    while len(pairs) < count:
+        sigma = pick(rng, 0.2, 5.0, 3)
+        error = round(sigma * float(np.exp(rng.uniform(np.log(low), np.log(high)))), 5)
+        if _away_from_integers(sigma, error):
+            pairs.append((sigma, error))
+    return pairs
+
+
+def _batch_for_error_cases(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    cases = []
+    for label, low, high, count in (("for standard errors between 10 % and 90 % of σ", 0.1, 0.9, 8),
+                                    ("for standard errors between 1 % and 10 % of σ", 0.01, 0.1, 4)):
+        pairs = _targets(rng, low, high, count)
+        cases.append(Case(label, pairs[0], steps=count, advance=lambda k, args, out, pairs=pairs: pairs[k]))
+    sigma = pick(rng, 0.5, 3.0, 2)
+    loose = [(sigma, sigma), (sigma, round(1.7 * sigma, 4))]
+    cases.append(Case("for a target at or above σ (one example is enough)", loose[0], steps=len(loose),
+                      advance=lambda k, args, out: loose[k]))
+    return cases
+
+
+def check_batch_size_for_error(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
+    """Check a student's ``batch_size_for_error(sigma, error) -> int``: the smallest m ≥ 1
+    with σ/√m ≤ error, i.e. ⌈(σ/error)²⌉.
+
+    Parameters, errors: as :func:`check_minibatch_gradient`.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    verify_typed(BATCH_FOR_ERROR, fn, ("int",), _batch_for_error_cases(seed), reveal)
+
+
 # --- early_stopping_step ------------------------------------------------------------
 
 
@@ -306,4 +378,5 @@ def _losses_of_example(message: str, cases: Sequence[Case]) -> list[float] | Non
     return case.args[0] if int(step.group(1)) == 1 else case.advance(int(step.group(1)) - 1, case.args, ())[0]
 
 
-__all__ = ["check_early_stopping_step", "check_minibatch_gradient", "typed_returns", "verify_typed"]
+__all__ = ["check_batch_size_for_error", "check_early_stopping_step", "check_minibatch_gradient", "typed_returns",
+           "verify_typed"]

@@ -1,8 +1,9 @@
-"""Checks of lecture 03: ``sgd_step``, ``linear_decay`` and ``minibatches``."""
+"""Checks of lecture 03: ``sgd_step``, ``sgd_noise_floor``, ``linear_decay`` and ``minibatches``."""
 
 from __future__ import annotations
 
 import collections.abc
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -83,6 +84,78 @@ def check_sgd_step(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
     """
     __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
     verify(SGD, fn, _sgd_cases(seed), reveal)
+
+
+# --- sgd_noise_floor ----------------------------------------------------------------
+
+
+def _floor(lam: float, lr: float, variance: float, contraction: float, guard: bool = True) -> float:
+    """½ λ E[θ²] at the fixed point of E[θ²] ← c E[θ²] + ``variance`` (inf if c ≥ 1 and ``guard``)."""
+    if guard and contraction >= 1:
+        return math.inf
+    return 0.5 * lam * variance / (1 - contraction)
+
+
+NOISE_FLOOR = Exercise(
+    name="sgd_noise_floor",
+    params=("lam", "lr", "sigma", "m"),
+    outputs=("floor",),
+    reference=optim.sgd_noise_floor,
+    formula="½ λ E[θ²] at the fixed point of E[θ²] ← (1 − ελ)² E[θ²] + ε² σ²/m (inf if ελ ≥ 2)",
+    scalar=True,
+    mistakes=(
+        Mistake("the noise variance is σ², that of one example; a minibatch gradient averages m examples, "
+                "so its noise has variance σ²/m",
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2, (1 - lr * lam) ** 2)),
+        Mistake("the noise enters the update multiplied by ε (θ ← (1 − ελ)θ − εξ), so each step adds the "
+                "variance ε²σ²/m, not σ²/m",
+                lambda lam, lr, sigma, m: _floor(lam, lr, sigma**2 / m, (1 - lr * lam) ** 2)),
+        Mistake("σ/√m is the noise's standard deviation; the recursion adds its variance ε²σ²/m",
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma / math.sqrt(m), (1 - lr * lam) ** 2)),
+        Mistake("it returns E[θ²], the spread of θ; the expected excess loss is ½ λ E[θ²]",
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2 / m, (1 - lr * lam) ** 2) * 2 / lam),
+        Mistake("the factor (1 − ελ) is not squared: E[θ²] is multiplied by (1 − ελ)² per step",
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2 / m, 1 - lr * lam)),
+        Mistake("it is the small-ε approximation εσ²/(4m); keep the exact factor (1 − ελ)², which matters "
+                "when ελ is not small", lambda lam, lr, sigma, m: lr * sigma**2 / (4 * m)),
+        Mistake("for ελ ≥ 2 SGD diverges (|1 − ελ| ≥ 1): there is no floor, return math.inf",
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2 / m, (1 - lr * lam) ** 2, guard=False)
+                if lr * lam != 2 else math.inf),
+    ),
+)
+
+
+def _floor_case(label: str, calls: list[tuple[float, float, float, int]]) -> Case:
+    return Case(label, calls[0], steps=len(calls), advance=lambda k, args, out: calls[k])
+
+
+def _noise_floor_cases(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+
+    def calls(low: float, high: float, count: int) -> list[tuple[float, float, float, int]]:
+        found = []
+        for _ in range(count):
+            lam = pick(rng, 0.2, 5.0, 2)
+            lr = float(f"{float(rng.uniform(low, high)) / lam:.3g}")
+            found.append((lam, lr, pick(rng, 0.2, 3.0, 2), int(2 ** rng.integers(1, 9))))
+        return found
+
+    return [
+        _floor_case("for small steps (ελ well below 1)", calls(0.01, 0.2, 4)),
+        _floor_case("for large stable steps (ελ between 1/2 and 2)", calls(0.5, 1.9, 4)),
+        _floor_case("for steps too large to be stable (ελ > 2)", calls(2.1, 3.0, 2)),
+    ]
+
+
+def check_sgd_noise_floor(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
+    """Check a student's ``sgd_noise_floor(lam, lr, sigma, m) -> float``: the excess loss
+    ε σ² / (2 m (2 − ελ)) at which SGD with a constant rate settles on ½ λ θ² when the
+    gradient carries noise of variance σ²/m; ``math.inf`` for ελ ≥ 2.
+
+    Parameters, errors: as :func:`check_sgd_step`.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    verify(NOISE_FLOOR, fn, _noise_floor_cases(seed), reveal)
 
 
 # --- linear_decay -------------------------------------------------------------------
@@ -280,4 +353,4 @@ def check_minibatches(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
         )
 
 
-__all__ = ["check_linear_decay", "check_minibatches", "check_sgd_step"]
+__all__ = ["check_linear_decay", "check_minibatches", "check_sgd_noise_floor", "check_sgd_step"]

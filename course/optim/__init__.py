@@ -3,6 +3,8 @@
 Step functions (what students implement): :func:`sgd_step`, :func:`momentum_step`,
 :func:`nesterov_step`, :func:`adagrad_step`, :func:`rmsprop_step`,
 :func:`rmsprop_nesterov_step`, :func:`adam_step`.
+SGD on a noisy quadratic (lecture 03): :func:`sgd_noise_floor`, :func:`expected_sgd_loss`,
+:func:`steps_to_target`.
 Optimizer objects (``init``/``update``, for experiments): :class:`SGD`, :class:`Momentum`,
 :class:`Nesterov`, :class:`AdaGrad`, :class:`RMSProp`, :class:`RMSPropNesterov`,
 :class:`Adam`, driven by :func:`run`.
@@ -10,6 +12,7 @@ Optimizer objects (``init``/``update``, for experiments): :class:`SGD`, :class:`
 
 from course.optim.averaging import clip_by_norm, ema, polyak_average
 from course.optim.minibatch import minibatches
+from course.optim.noise import expected_sgd_loss, sgd_noise_floor, steps_to_target
 from course.optim.optimizers import (
     SGD,
     AdaGrad,
@@ -34,7 +37,7 @@ from course.optim.trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "AdaGrad", "Adam", "Momentum", "Nesterov", "Optimizer", "RMSProp", "RMSPropNesterov",
-    "Trajectory", "adagrad_step", "adam_step", "clip_by_norm", "ema", "linear_decay",
+    "Trajectory", "adagrad_step", "adam_step", "clip_by_norm", "ema", "expected_sgd_loss", "linear_decay",
     "minibatches", "momentum_step", "nesterov_step", "polyak_average", "rmsprop_nesterov_step",
-    "rmsprop_step", "run", "sgd_step", "warmup",
+    "rmsprop_step", "run", "sgd_noise_floor", "sgd_step", "steps_to_target", "warmup",
 ]

@@ -11,15 +11,23 @@ Array = Any
 
 
 def clip_by_norm(g: Array, max_norm: float) -> Array:
-    """Rescale g so that ‖g‖ ≤ max_norm: g ← g · min(1, max_norm / ‖g‖).
+    """Clip the norm of g at max_norm: g · max_norm / ‖g‖ if ‖g‖ > max_norm, else g itself.
 
     The direction is kept; only a gradient longer than the threshold shrinks
-    (the book's remedy for cliffs and exploding gradients).
+    (the book's remedy for cliffs and exploding gradients). The norm is that of
+    all entries together, ‖g‖ = √(Σ gᵢ²), whatever the shape of g.
+
+    Returns
+    -------
+    array
+        g itself when ‖g‖ ≤ max_norm (nothing to clip; the course never changes an
+        array in place, so sharing it is safe), else a new array of the norm
+        max_norm. g is never modified.
     """
     xp = check.float_arrays(g=g)
     max_norm = check.positive("max_norm", max_norm)
     norm = float(xp.linalg.vector_norm(g))
-    return g * min(1.0, max_norm / norm) if norm > 0 else g
+    return g * (max_norm / norm) if norm > max_norm else g
 
 
 def polyak_average(thetas: Sequence[Array]) -> Array:

