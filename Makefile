@@ -59,7 +59,7 @@ bench-autograde: $(LAB_STAMP)
 clean:
 	rm -rf $(VENV) grading .pytest_cache  # never my-work/: the students' work
 
-# Instructors: nbgrader, one Python process per step (course/instructor.py), with
+# Instructors: nbgrader, one Python process per step (grader/cli.py), with
 # the layout of nbgrader_config.py. grading/ is git-ignored.
 .PHONY: release collect autograde feedback grades
 
@@ -74,33 +74,33 @@ endif
 # the tests in grading/gradebook.db, which autograde restores them from.
 # Refuses to overwrite release notebooks with uncommitted changes unless OVERWRITE=1.
 release: $(LAB_STAMP)
-	$(BIN)/python -m course.instructor release $(if $(OVERWRITE),--overwrite,)
+	$(BIN)/python -m grader release $(if $(OVERWRITE),--overwrite,)
 
 # Students' notebooks from an LMS download (Canvas, Moodle) into
 # grading/submitted/<student>/<assignment>/<assignment>.ipynb, with a report:
 # make collect ARCHIVE=submissions.zip [ASSIGNMENT=03-sgd] [ROSTER=roster.csv]
 collect: $(LAB_STAMP)
 	$(if $(ARCHIVE),,$(error make collect needs ARCHIVE=<the LMS download, a zip file>))
-	$(BIN)/python -m course.instructor collect "$(ARCHIVE)" \
+	$(BIN)/python -m grader collect "$(ARCHIVE)" \
 		$(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") $(if $(ROSTER),--roster "$(ROSTER)")
 
 # Grade the new and changed submissions grading/submitted/<student>/<assignment>/
 # into grading/autograded/ (adds students to the gradebook; never touches submitted/),
 # JOBS at once (default: one per core). FORCE=1 grades every submission again;
 # SCHEDULER=tcp://host:8786 sends the work to a Dask cluster (README). Each notebook
-# runs in a bubblewrap sandbox (course/sandbox.py; Debian's bubblewrap, installed
+# runs in a bubblewrap sandbox (grader/sandbox.py; Debian's bubblewrap, installed
 # when missing as for `make test`); UNSAFE=1 grades without it.
 autograde:
 	$(if $(UNSAFE),,@scripts/system-packages bubblewrap)
 	@$(MAKE) --no-print-directory $(LAB_STAMP)
-	$(BIN)/python -m course.instructor autograde $(if $(JOBS),--jobs $(JOBS),) $(if $(FORCE),--force,) \
+	$(BIN)/python -m grader autograde $(if $(JOBS),--jobs $(JOBS),) $(if $(FORCE),--force,) \
 		$(if $(SCHEDULER),--scheduler $(SCHEDULER),) $(if $(UNSAFE),--unsafe,)
 
 # Feedback HTML grading/feedback/<student>/<assignment>/<a>.html for every
 # autograded submission, without hidden tests.
 feedback: $(LAB_STAMP)
-	$(BIN)/python -m course.instructor feedback
+	$(BIN)/python -m grader feedback
 
 # Scores per student and assignment -> grading/grades.csv.
 grades: $(LAB_STAMP)
-	$(BIN)/python -m course.instructor grades
+	$(BIN)/python -m grader grades

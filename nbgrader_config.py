@@ -24,9 +24,9 @@ from nbgrader.preprocessors import (
     IgnorePattern, LimitOutput, OverwriteKernelspec,
 )
 
-from course.autograding import GradeExecute, RestoreCells, SaveAutoGradesFromErrors
-from course.feedback import TEMPLATES, ClearHiddenTestsAndTracebacks, MathToMathML
-from course.release import ClearModelAnswers
+from grader.feedback import TEMPLATES, ClearHiddenTestsAndTracebacks, MathToMathML
+from grader.preprocessors import GradeExecute, RestoreCells, SaveAutoGradesFromErrors
+from grader.release import ClearModelAnswers
 
 c = get_config()  # noqa: F821 (injected by traitlets' config loader)
 
@@ -52,14 +52,14 @@ c.CourseDirectory.db_url = (
 )
 
 # The release drops instructors' model answers (markdown cells tagged model-answer,
-# course/release.py) before anything is recorded in the gradebook.
+# grader/release.py) before anything is recorded in the gradebook.
 c.GenerateAssignment.preprocessors = [ClearModelAnswers, *GenerateAssignment.class_traits()["preprocessors"].default()]
 
 # Seconds per cell while autograding; an endless loop scores 0 for its test, and its
 # feedback says so in plain words.
 c.Execute.timeout = 30
 
-# nbgrader's autograde steps with three of them hardened (course/autograding.py):
+# nbgrader's autograde steps with three of them hardened (grader/preprocessors.py):
 # RestoreCells relabels cells from the gradebook, puts deleted graded cells back and
 # reports every change; GradeExecute caps stored output in bytes and words timeouts
 # plainly; SaveAutoGradesFromErrors scores errors only (not stderr) and clears manual
@@ -93,7 +93,7 @@ c.GenerateFeedback.preprocessors = [
     MathToMathML,
     CSSHTMLHeaderPreprocessor,
 ]
-# Feedback is read offline: math as MathML, no MathJax from a CDN (course/feedback.py).
+# Feedback is read offline: math as MathML, no MathJax from a CDN (grader/feedback.py).
 c.HTMLExporter.extra_template_basedirs = [
     TEMPLATES,
     os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),

@@ -1,4 +1,4 @@
-"""Time autograding a class: plain nbgrader against ``course.gradebatch``, and class size.
+"""Time autograding a class: plain nbgrader against ``grader.batch``, and class size.
 
 Every run grades lecture 03 (``03-sgd``, a cheap assignment) in its own copy of the
 course, released once; the simulated students take turns submitting the solutions and
@@ -8,7 +8,7 @@ comparison (``--students``, default 16)
     the same submissions graded by
     * **nbgrader**: a loop over ``api.autograde(assignment, student)`` in one process with
       nbgrader's default autograde preprocessors (what ``nbgrader autograde`` does);
-    * **jobs=1**: ``course.instructor.autograde(root, jobs=1, force=True)``, in process;
+    * **jobs=1**: ``grader.cli.autograde(root, jobs=1, force=True)``, in process;
     * **jobs=2**: the same with two worker processes;
     * **dask**: the same on a ``distributed.LocalCluster`` of 2 single-threaded worker
       processes.
@@ -52,7 +52,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps.api import NbGraderAPI
 from sqlalchemy.exc import SAWarning
 
-from course import gradebatch, instructor
+from grader import batch, cli
 
 REPO = Path(__file__).resolve().parents[1]
 A = "03-sgd"
@@ -83,7 +83,7 @@ def _released(workdir: Path) -> Path:
     shutil.copy(REPO / "nbgrader_config.py", root)
     shutil.copytree(REPO / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     with contextlib.redirect_stdout(io.StringIO()):
-        instructor.release(root, [A])
+        cli.release(root, [A])
     return root
 
 
@@ -137,7 +137,7 @@ def _quiet(call: Callable[[], object]) -> tuple[float, float]:
 
 def plain_nbgrader(root: Path) -> None:
     """nbgrader's own autograde, one submission after the other, its default preprocessors."""
-    config = instructor._api(root).config
+    config = cli._api(root).config
     config.Autograde.pop("sanitize_preprocessors", None)
     config.Autograde.pop("autograde_preprocessors", None)
     api = NbGraderAPI(config=config)
@@ -151,14 +151,14 @@ def on_dask(root: Path, workers: int) -> None:
     from distributed import LocalCluster  # only this part needs it
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        instructor.autograde(root, force=True, scheduler=cluster.scheduler_address)
+        cli.autograde(root, force=True, scheduler=cluster.scheduler_address)
 
 
 def compare(template: Path, workdir: Path, students: int, texts: list[str], out: TextIO) -> list[Timing]:
     runs: list[tuple[str, Callable[[Path], None], bool]] = [
         ("nbgrader", plain_nbgrader, True),
-        ("jobs=1", lambda root: instructor.autograde(root, jobs=1, force=True), True),
-        ("jobs=2", lambda root: instructor.autograde(root, jobs=2, force=True), False),
+        ("jobs=1", lambda root: cli.autograde(root, jobs=1, force=True), True),
+        ("jobs=2", lambda root: cli.autograde(root, jobs=2, force=True), False),
         ("dask (2 workers)", lambda root: on_dask(root, 2), False),
     ]
     timings = []
@@ -179,18 +179,18 @@ def compare(template: Path, workdir: Path, students: int, texts: list[str], out:
 def _as_if_graded(root: Path, graded: list[str]) -> None:
     """Put ``graded`` students in the gradebook, autograded/ and the state file as if
     they had been graded before (no grading is done)."""
-    api = instructor._api(root)
+    api = cli._api(root)
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for student in graded:
             gradebook.add_student(student)
             gradebook.add_submission(A, student)
-    tasks, _ = gradebatch.plan(api, [(s, A) for s in graded], gradebatch.State(root / "none"), force=True)
-    state = gradebatch.State(root / "grading" / gradebatch.STATE_FILE)
+    tasks, _ = batch.plan(api, [(s, A) for s in graded], batch.State(root / "none"), force=True)
+    state = batch.State(root / "grading" / batch.STATE_FILE)
     for task in tasks:
         folder = root / "grading" / "autograded" / task.student / A
         folder.mkdir(parents=True)
         shutil.copy(root / "grading" / "submitted" / task.student / A / f"{A}.ipynb", folder)
-        state.record(gradebatch.Outcome(task, True, 0.0))
+        state.record(batch.Outcome(task, True, 0.0))
 
 
 def scale(template: Path, workdir: Path, sizes: Sequence[int], full: int, sample: int, texts: list[str],
@@ -202,8 +202,8 @@ def scale(template: Path, workdir: Path, sizes: Sequence[int], full: int, sample
         root = _class(template, workdir / f"class{students}", students, texts)
         graded = students if students <= full else sample
         _as_if_graded(root, [student for student, _ in _pairs(root)][graded:])
-        timing = Timing(f"{students}", students, graded, _quiet(lambda: instructor.autograde(root, jobs=2))[0])
-        rerun = _quiet(lambda: instructor.autograde(root, jobs=2))[0]
+        timing = Timing(f"{students}", students, graded, _quiet(lambda: cli.autograde(root, jobs=2))[0])
+        rerun = _quiet(lambda: cli.autograde(root, jobs=2))[0]
         timings.append(timing)
         print(f"{students:>9}{graded:>8}{timing.seconds:>9.1f}{timing.per_notebook:>12.2f}{rerun:>9.2f}", file=out, flush=True)
         shutil.rmtree(root)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SAWarning
 
-from course import instructor
+from grader import cli
 
 REPO = Path(__file__).resolve().parents[1]
 # nbgrader's defaults, with only the course's folder layout.
@@ -63,12 +63,12 @@ def _course(folder: Path, way: str, lectures: list[str]) -> Path:
     if way == "hardened, no sandbox":
         config += "\nc.GradeExecute.sandbox = False\n"
     (root / "nbgrader_config.py").write_text(config)
-    instructor.release(root, lectures)
+    cli.release(root, lectures)
     return root
 
 
 def _seconds(root: Path, lecture: str) -> float:
-    api = instructor._api(root)
+    api = cli._api(root)
     start = time.perf_counter()
     result = api.autograde(lecture, "alice", force=True, create=True)
     seconds = time.perf_counter() - start

@@ -14,12 +14,16 @@ sandboxed notebook process. The two talk over a Unix socket, one request at a ti
 Values cross as data: numbers, strings, None, tuples, lists, dicts, NumPy arrays and
 scalars of numeric dtype (raw bytes, never pickles), random generators (their state)
 and dataclasses of the course package. Anything else stays where it is and is named by
-a handle; the other side gets a proxy (:class:`Remote` on the grader's side, a function
-that calls back on the student's side). The student's side can only call what the
-grader handed it.
+a handle; the other side gets a proxy (a :class:`Remote` on the grader's side, a
+function that calls back on the student's side). The student's side can only call what
+the grader handed it.
 
-Each message is a 4-byte big-endian length and UTF-8 JSON. This module runs on both
-sides: in the notebook it needs only the standard library and NumPy.
+Each message is a 4-byte big-endian length and UTF-8 JSON. This module is what both
+sides share: the wire format, the codec (:class:`Peer`), the proxy type the checks of
+:mod:`course.checks` recognise (:class:`Remote`) and :func:`replaced`. It needs only the
+standard library and NumPy. The notebook's side is :mod:`course.notebook_bridge`
+(``serve``); the grader's side is ``grader.bridge``, outside the ``course`` package and
+out of the sandbox's reach.
 """
 
 from __future__ import annotations
@@ -28,9 +32,6 @@ import base64
 import builtins
 import collections.abc
 import contextlib
-import dataclasses
-import importlib
-import inspect
 import json
 import socket
 import struct
@@ -141,7 +142,9 @@ class Remote:
 
     ``__name__``/``__qualname__`` are the object's own; public attributes are read
     remotely. Its class is named after the object's type (``list``, ``dict``…), so a
-    check's message "got a <type>" reads as it would in the notebook.
+    check's message "got a <type>" reads as it would in the notebook. The grader's peer
+    makes them (callables and iterators are subclasses of its own, ``grader.bridge``);
+    the checks recognise them, and run what must run in the notebook through them.
     """
 
     def __init__(self, peer: "Peer", handle: int, info: dict) -> None:
@@ -180,37 +183,6 @@ class Remote:
                 self._peer.request({"op": "restore", "token": token})
 
 
-class RemoteCallable(Remote):
-    """A student's function (or other callable) called through the bridge."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with self._peer.running(self.__name__):
-            return self._peer.call(self._handle, args, kwargs)
-
-    @property
-    def __signature__(self) -> inspect.Signature:
-        params = self._peer.request({"op": "signature", "target": self._handle})
-        return inspect.Signature([
-            inspect.Parameter(name, inspect._ParameterKind(kind),
-                              **({"default": default[0]} if default else {}))
-            for name, kind, default in params
-        ])
-
-
-class RemoteIterator(Remote):
-    """A student's generator or other iterator, stepped through the bridge."""
-
-    def __iter__(self) -> "RemoteIterator":
-        return self
-
-    def __next__(self) -> Any:
-        with self._peer.running(self.__name__):
-            reply = self._peer.request({"op": "next", "target": self._handle}, raw=True)
-        if reply.get("stop"):
-            raise StopIteration
-        return self._peer.decode(reply["value"])
-
-
 class RemoteNamespace(collections.abc.Mapping):
     """The notebook's global names, looked up one at a time."""
 
@@ -233,7 +205,8 @@ class RemoteNamespace(collections.abc.Mapping):
 _PROXY_CLASSES: dict[tuple[type, str], type] = {}
 
 
-def _proxy_class(base: type, type_name: str) -> type:
+def proxy_class(base: type, type_name: str) -> type:
+    """A subclass of ``base`` named ``type_name`` (the other side's type), made once."""
     key = (base, type_name)
     if key not in _PROXY_CLASSES:
         safe = type_name if type_name.isidentifier() else "object"
@@ -248,36 +221,23 @@ class Peer:
     """One side of the bridge: encodes and decodes values, sends requests and serves the
     other side's requests while it waits for its answer.
 
+    What differs between the two sides is in their subclasses: the notebook's
+    (:class:`course.notebook_bridge.NotebookPeer`) answers the grader's requests about
+    the notebook; the grader's (``grader.bridge.GraderPeer``) answers only calls of what
+    it handed out, and makes proxies of the student's objects.
+
     Parameters
     ----------
     sock : socket.socket
         The connected Unix socket.
-    namespace : dict, optional
-        The notebook's global names (the student's side only). Without it this peer
-        serves only calls of what it handed out.
     """
 
-    def __init__(self, sock: socket.socket, namespace: dict | None = None) -> None:
+    def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self.namespace = namespace
         self.objects: dict[int, Any] = {}  # what this side handed out, by handle
-        self.replaced: dict[int, contextlib.ExitStack] = {}  # open ``replace`` requests, by token
         self.generators: dict[int, np.random.Generator] = {}  # the other side's, by its handle
         self._received: list[tuple[int, np.ndarray, np.ndarray]] = []  # the other side's arrays, as received
-        self.reference_log: Callable[[], list[str] | None] = lambda: None
-        self.hide_messages = False  # grader's side: keep the student's exception messages out
         self.deadline: float | None = None  # time.monotonic() by which every answer must come
-        self.failed_in: str | None = None  # the student's function running when the bridge failed
-
-    @contextlib.contextmanager
-    def running(self, name: str) -> Iterator[None]:
-        """While the student's function ``name`` runs: if the bridge fails, the innermost
-        such function is kept in ``failed_in``."""
-        try:
-            yield
-        except BridgeFailure:
-            self.failed_in = self.failed_in or name
-            raise
 
     # --- values
     def _export(self, value: Any) -> dict:
@@ -302,13 +262,7 @@ class Peer:
         if isinstance(value, Remote) and value._peer is self:
             return {"$own": value._handle}
         if isinstance(value, np.ndarray) and value.dtype.kind in _NUMERIC_KINDS and value.dtype.fields is None:
-            data = np.ascontiguousarray(value)
-            encoded = {"$array": data.dtype.str, "shape": list(data.shape),
-                       "data": base64.b64encode(data.tobytes()).decode("ascii")}
-            if self.namespace is None:  # the grader's arrays: what the student's code changes in place comes back
-                self.objects[id(value)] = value
-                encoded.update(id=id(value), readonly=not value.flags.writeable)
-            return encoded
+            return self._encode_array(value)
         if isinstance(value, np.generic) and value.dtype.kind in _NUMERIC_KINDS:
             return {"$scalar": value.dtype.str, "data": base64.b64encode(value.tobytes()).decode("ascii")}
         if type(value) is complex:
@@ -322,10 +276,16 @@ class Peer:
         if isinstance(value, np.random.Generator):
             self.objects[id(value)] = value
             return {"$rng": value.bit_generator.state, "id": id(value)}
-        if (self.namespace is None and dataclasses.is_dataclass(value) and not isinstance(value, type)
-                and type(value).__module__.startswith("course.")):
-            fields = {f.name: self.encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-            return {"$dataclass": f"{type(value).__module__}:{type(value).__qualname__}", "fields": fields}
+        return self._encode_object(value)
+
+    def _encode_array(self, value: np.ndarray) -> dict:
+        """A numeric array as data: its dtype, shape and raw bytes."""
+        data = np.ascontiguousarray(value)
+        return {"$array": data.dtype.str, "shape": list(data.shape),
+                "data": base64.b64encode(data.tobytes()).decode("ascii")}
+
+    def _encode_object(self, value: Any) -> Any:
+        """Any other value: it stays here, named by a handle."""
         return self._export(value)
 
     def decode(self, data: Any) -> Any:
@@ -337,18 +297,7 @@ class Peer:
         if not isinstance(data, dict):
             raise BridgeClosed(f"cannot decode {type(data).__name__}")
         if "$array" in data:
-            dtype = _numeric_dtype(data["$array"])
-            shape = tuple(int(n) for n in data["shape"])
-            raw = base64.b64decode(data["data"])
-            if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
-                raise BridgeClosed("an array's size does not match its shape")
-            array = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
-            if "id" in data and self.namespace is not None:
-                if data.get("readonly"):
-                    array.flags.writeable = False
-                else:
-                    self._received.append((data["id"], array, array.copy()))
-            return array
+            return self._decode_array(data)
         if "$scalar" in data:
             return np.frombuffer(base64.b64decode(data["data"]), dtype=_numeric_dtype(data["$scalar"]))[0]
         if "$complex" in data:
@@ -370,32 +319,31 @@ class Peer:
                 return self.objects[data["$own"]]
             except KeyError:
                 raise BridgeClosed("a handle to an unknown object was refused") from None
-        if "$dataclass" in data and self.namespace is not None:
-            module, qualname = data["$dataclass"].split(":")
-            cls = getattr(importlib.import_module(module), qualname)
-            return cls(**{k: self.decode(v) for k, v in data["fields"].items()})
         if "$ref" in data:
             return self._proxy(data)
         raise BridgeClosed("a malformed value was refused")
 
+    def _decode_array(self, data: dict) -> np.ndarray:
+        """The array that ``data`` describes, a copy of its own."""
+        dtype = _numeric_dtype(data["$array"])
+        shape = tuple(int(n) for n in data["shape"])
+        raw = base64.b64decode(data["data"])
+        if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+            raise BridgeClosed("an array's size does not match its shape")
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+
     def _proxy(self, info: dict) -> Any:
-        handle = info["$ref"]
-        if self.namespace is not None:  # the student's side: it may only call back
-            def call_back(*args: Any, **kwargs: Any) -> Any:
-                return self.call(handle, args, kwargs)
-            call_back.__name__ = call_back.__qualname__ = str(info.get("name", "function"))
-            return call_back
-        base = {"callable": RemoteCallable, "iterator": RemoteIterator}.get(info.get("kind"), Remote)
-        return _proxy_class(base, str(info.get("type", "object")))(self, handle, info)
+        """What stands here for the other side's object named by ``info`` (a ``$ref``)."""
+        raise NotImplementedError
 
     # --- requests
     def call(self, handle: int, args: tuple, kwargs: dict) -> Any:
-        message = {"op": "call", "target": handle, "args": [self.encode(a) for a in args],
-                   "kwargs": {k: self.encode(v) for k, v in kwargs.items()}}
-        log = self.reference_log()
-        if log is not None:
-            message["disable_references"] = True
-        return self.request(message, log=log)
+        """Call the other side's object ``handle``; its result, or raise what it raised."""
+        return self.request(self._call_message(handle, args, kwargs))
+
+    def _call_message(self, handle: int, args: tuple, kwargs: dict) -> dict:
+        return {"op": "call", "target": handle, "args": [self.encode(a) for a in args],
+                "kwargs": {k: self.encode(v) for k, v in kwargs.items()}}
 
     def request(self, message: dict, raw: bool = False, log: list[str] | None = None) -> Any:
         """Send ``message`` and serve the other side's requests until its answer comes;
@@ -425,26 +373,36 @@ class Peer:
                 np.copyto(array, new, casting="unsafe")
 
     def _exception(self, error: dict) -> BaseException:
+        """The exception that the other side's ``error`` stands for: the very one, if it
+        was raised on this side; else one of the same built-in type, or of a
+        :class:`RemoteError` subclass of its type name."""
         origin = self.objects.get(error.get("origin"))
         if isinstance(origin, BaseException):  # raised on this side, come back
             return origin
         name = str(error.get("type", "Exception"))
-        message = "(message not shown: hidden test)" if self.hide_messages else str(error.get("message", ""))
-        if name == "_ReferenceCalled":
-            from course.checks.own_work import _ReferenceCalled
-            exc: BaseException = _ReferenceCalled(message)
+        message = self._message(error)
+        cls = self._exception_class(name)
+        if cls is None:
+            exc: BaseException = proxy_class(RemoteError, name)(message)
         else:
-            cls = getattr(builtins, name, None)
-            if isinstance(cls, type) and issubclass(cls, Exception):
-                try:
-                    exc = cls(message)
-                except Exception:
-                    exc = _proxy_class(RemoteError, name)(message)
-            else:
-                exc = _proxy_class(RemoteError, name)(message)
-        exc.remote_traceback = [] if self.hide_messages else [str(line) for line in error.get("traceback", ())]
+            try:
+                exc = cls(message)
+            except Exception:
+                exc = proxy_class(RemoteError, name)(message)
+        exc.remote_traceback = self._remote_traceback(error)
         exc.bridge_origin = error.get("token")
         return exc
+
+    def _exception_class(self, name: str) -> type | None:
+        """The class of an exception named ``name`` on the other side: a built-in one, else None."""
+        cls = getattr(builtins, name, None)
+        return cls if isinstance(cls, type) and issubclass(cls, Exception) else None
+
+    def _message(self, error: dict) -> str:
+        return str(error.get("message", ""))
+
+    def _remote_traceback(self, error: dict) -> list[str]:
+        return [str(line) for line in error.get("traceback", ())]
 
     # --- serving
     def serve(self) -> None:
@@ -458,9 +416,10 @@ class Peer:
         except BridgeClosed:
             pass
         finally:
-            for stack in self.replaced.values():
-                stack.close()
-            self.objects.clear()
+            self._close()
+
+    def _close(self) -> None:
+        self.objects.clear()
 
     def _serve_one(self, message: dict) -> None:
         calls: list[str] = []
@@ -492,12 +451,11 @@ class Peer:
         if origin is not None:
             return {"type": type(exc).__name__, "message": str(exc), "origin": origin}
         self.objects[id(exc)] = exc
-        lines: list[str] = []
-        if self.namespace is not None:
-            from course.checks.failure import _traceback_lines
-            with contextlib.suppress(Exception):
-                lines = _traceback_lines(exc)
-        return {"type": type(exc).__name__, "message": str(exc), "traceback": lines, "token": id(exc)}
+        return {"type": type(exc).__name__, "message": str(exc), "traceback": self._traceback(exc), "token": id(exc)}
+
+    def _traceback(self, exc: BaseException) -> list[str]:
+        """The lines of ``exc``'s traceback the other side may show: none here."""
+        return []
 
     def _target(self, message: dict) -> Any:
         try:
@@ -506,83 +464,21 @@ class Peer:
             raise LookupError("unknown handle") from None
 
     def _answer(self, message: dict, calls: list[str]) -> dict:
+        """The reply to one request of the other side (``calls``: the reference
+        functions called meanwhile, see :mod:`course.notebook_bridge`)."""
         op = message.get("op")
         if op == "call":
             target = self._target(message)
             args = [self.decode(a) for a in message.get("args", ())]
             kwargs = {str(k): self.decode(v) for k, v in message.get("kwargs", {}).items()}
-            disabled = contextlib.nullcontext()
-            if message.get("disable_references") and self.namespace is not None:
-                from course.checks.own_work import references_disabled
-                disabled = references_disabled(calls)
-            with disabled:
+            with self._calling(message, calls):
                 return {"value": self.encode(target(*args, **kwargs))}
-        if self.namespace is None:
-            raise PermissionError(f"the grader does not answer {op!r}")
-        if op == "lookup":
-            name = message["name"]
-            if name not in self.namespace:
-                return {"missing": True}
-            return {"value": self.encode(self.namespace[name])}
-        if op == "next":
-            try:
-                return {"value": self.encode(next(self._target(message)))}
-            except StopIteration:
-                return {"stop": True}
-        if op == "getattr":
-            return {"value": self.encode(getattr(self._target(message), str(message["name"])))}
-        if op == "signature":
-            params = inspect.signature(self._target(message)).parameters.values()
-            return {"value": [[p.name, int(p.kind), [] if p.default is p.empty else [self.encode(p.default)]]
-                              for p in params]}
-        if op == "probe":
-            return {"value": self._probe(message["what"], self._target(message))}
-        if op == "replace":
-            return {"value": self._replace(self._target(message), message)}
-        if op == "restore":
-            self.replaced.pop(message["token"]).close()
-            return {"value": None}
         raise LookupError(f"unknown request {op!r}")
 
-    def _probe(self, what: str, fn: Any) -> Any:
-        from course.checks import own_work
-        if what == "course_references":
-            return own_work._course_references(fn)
-        if what == "own_implementation":
-            try:
-                own_work.assert_own_implementation(fn)
-            except own_work.CheckFailed as failure:
-                return str(failure)
-            return None
-        raise LookupError(f"unknown probe {what!r}")
-
-    def _replace(self, fn: Any, message: dict) -> int:
-        stack = contextlib.ExitStack()
-        stack.enter_context(replaced(importlib.import_module(message["module"]), message["attr"],
-                                     self.decode(message["value"]), getattr(inspect.unwrap(fn), "__globals__", {})))
-        token = len(self.replaced) + 1
-        self.replaced[token] = stack
-        return token
+    def _calling(self, message: dict, calls: list[str]) -> contextlib.AbstractContextManager:
+        """The context a requested call runs in: nothing special here."""
+        return contextlib.nullcontext()
 
 
-# ---------------------------------------------------------------- student's side
-
-
-def serve(path: str, namespace: dict) -> None:
-    """Connect to the grader's socket ``path`` and answer its requests about the
-    notebook whose global names are ``namespace`` until it is done.
-
-    Run in the notebook's process by the autograder (``course.verdict``) in place of a
-    graded test cell.
-    """
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.connect(path)
-    try:
-        Peer(sock, namespace).serve()
-    finally:
-        sock.close()
-
-
-__all__ = ["BridgeClosed", "BridgeFailure", "BridgeTimeout", "MAX_MESSAGE", "Peer", "replaced", "send", "Remote", "RemoteCallable",
-           "RemoteError", "RemoteIterator", "RemoteNamespace", "serve"]
-
+__all__ = ["BridgeClosed", "BridgeFailure", "BridgeTimeout", "MAX_MESSAGE", "Peer", "Remote", "RemoteError",
+           "RemoteNamespace", "proxy_class", "replaced", "send"]

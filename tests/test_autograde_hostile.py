@@ -1,7 +1,7 @@
 """Autograding submissions that break, game or attack the notebook (issue 11).
 
 Every submission is built from lecture 03's released notebook and its solutions and
-graded in one batch through ``course.instructor.autograde`` (the code behind
+graded in one batch through ``grader.cli.autograde`` (the code behind
 ``make autograde``), sandboxed, on a copy of the course with a 5 s cell timeout instead
 of 30 s. Each test asserts the exact score of every graded cell, as a careful grader
 gives it; the attacks (reading the solutions or the gradebook, writing classmates' work
@@ -28,8 +28,8 @@ import pytest
 from nbgrader.api import Gradebook
 from test_nbgrader_roundtrip import SOLUTION_MARKER, _nbgrader, _Text, _tree_digest
 
-from course import instructor, sandbox
-from course.autograding import GradeExecute, clear_manual_scores
+from grader import cli, sandbox
+from grader.preprocessors import GradeExecute, clear_manual_scores
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
@@ -100,8 +100,8 @@ ip.input_transformers_post.append(
 ip.set_custom_exc((BaseException,), lambda *a, **k: None)
 """
 FAKE_BRIDGE = """
-import course.bridge
-course.bridge.serve = lambda *a, **k: None
+import course.notebook_bridge
+course.notebook_bridge.serve = lambda *a, **k: None
 """
 
 
@@ -281,7 +281,7 @@ def graded(repo, tmp_path_factory):
     listener.listen(1)
     listener.setblocking(False)
     shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    instructor.release(root, [A])
+    cli.release(root, [A])
     solution = nbformat.read(root / "solutions" / A / f"{A}.ipynb", as_version=4)
     released = nbformat.read(root / "notebooks" / A / f"{A}.ipynb", as_version=4)
     submitted = root / "grading" / "submitted"
@@ -294,7 +294,7 @@ def graded(repo, tmp_path_factory):
 
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), _environment(CANARY, "secret"):
-        instructor.autograde(root)
+        cli.autograde(root)
     print(printed.getvalue())
     try:
         listener.accept()
@@ -303,7 +303,7 @@ def graded(repo, tmp_path_factory):
         connected = False
     listener.close()
     survivors = subprocess.run(["pgrep", "-f", f"sleep {MARKER}"], capture_output=True, text=True).stdout.split()
-    api = instructor._api(root)
+    api = cli._api(root)
     for student in ("looping", "loud"):
         assert api.generate_feedback(A, student, force=True)["success"]
 
@@ -489,7 +489,7 @@ def test_hidden_inputs_never_reach_the_feedback(graded):
     during them is not kept."""
     hidden = _hidden_inputs()
     assert hidden
-    api = instructor._api(graded["root"])
+    api = cli._api(graded["root"])
     assert api.generate_feedback(A, "leaker", force=True)["success"]
     nb = _autograded(graded, "leaker")
     printed = json.dumps([c.get("outputs", []) for c in nb.cells])
@@ -548,10 +548,10 @@ def test_without_bubblewrap_autograding_refuses_and_says_what_to_do(repo, tmp_pa
         with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
             sandbox.check_available()
         shutil.copy(repo / "nbgrader_config.py", tmp_path)
-        with pytest.raises(instructor.PipelineError, match="make autograde UNSAFE=1"):
-            instructor.autograde(tmp_path)
-        with pytest.raises(instructor.PipelineError, match="no submissions"):  # --unsafe goes on
-            instructor.autograde(tmp_path, unsafe=True)
+        with pytest.raises(cli.PipelineError, match="make autograde UNSAFE=1"):
+            cli.autograde(tmp_path)
+        with pytest.raises(cli.PipelineError, match="no submissions"):  # --unsafe goes on
+            cli.autograde(tmp_path, unsafe=True)
     finally:
         sandbox.check_available.cache_clear()
 

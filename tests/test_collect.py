@@ -1,4 +1,4 @@
-"""Collecting submissions from an LMS download (course.collect, `make collect`).
+"""Collecting submissions from an LMS download (grader.collect, `make collect`).
 
 Synthetic Canvas and Moodle archives hold what real downloads do: late and repeated
 submissions, renamed notebooks, a notebook of another assignment, files that are not
@@ -19,8 +19,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import instructor
-from course.collect import CollectError, Roster, collect_archive
+from grader import cli
+from grader.collect import CollectError, Roster, collect_archive
 
 A = "03-sgd"
 RELEASED = ["02-challenges", A]
@@ -226,7 +226,7 @@ def course(repo, tmp_path):
 def test_command_reports_every_file_and_fails_on_notebooks_left_out(course, capsys):
     archive = _archive(course / "submissions.zip", CANVAS)
     roster = _roster(course, CANVAS_ROSTER)
-    status = instructor.main(["collect", str(archive), "--assignment", A, "--roster", str(roster),
+    status = cli.main(["collect", str(archive), "--assignment", A, "--roster", str(roster),
                               "--root", str(course)])
     out, err = capsys.readouterr()
     assert status == 1
@@ -254,14 +254,14 @@ def test_command_reports_every_file_and_fails_on_notebooks_left_out(course, caps
     (["collect", "missing.zip", "--roster", "missing.csv"], "cannot read the roster missing.csv"),
 ])
 def test_command_names_what_it_cannot_use(course, capsys, argv, error):
-    assert instructor.main([*argv, "--root", str(course)]) == 1
+    assert cli.main([*argv, "--root", str(course)]) == 1
     assert error in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv", [["collect"], ["collect", "a.zip", "b.zip"], ["autograde", "--roster", "r.csv"]])
 def test_command_line_misuse(argv):
     with pytest.raises(SystemExit):
-        instructor.main(argv)
+        cli.main(argv)
 
 
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -271,13 +271,13 @@ def test_collected_moodle_download_autogrades(repo, tmp_path):
     root.mkdir()
     shutil.copy(repo / "nbgrader_config.py", root)
     shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    instructor.release(root, [A])
+    cli.release(root, [A])
     archive = _archive(tmp_path / "moodle.zip", [
         ("Zoë Müller_77_assignsubmission_file_/03-sgd.ipynb", (root / "solutions" / A / f"{A}.ipynb").read_text(), T0),
         ("Bob Jones_78_assignsubmission_file_/03-sgd-1.ipynb", (root / "notebooks" / A / f"{A}.ipynb").read_text(), T0),
     ])
-    instructor.collect(root, archive)
-    assert sorted(instructor.autograde(root)) == [("bob-jones", A), ("zoe-muller", A)]
+    cli.collect(root, archive)
+    assert sorted(cli.autograde(root)) == [("bob-jones", A), ("zoe-muller", A)]
     with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "optim-dl") as gradebook:
         zoe, bob = (gradebook.find_submission_notebook(A, A, student) for student in ("zoe-muller", "bob-jones"))
         assert zoe.max_score > 0 and zoe.score == zoe.max_score

@@ -1,4 +1,4 @@
-"""Grading a class in one batch (course.gradebatch behind `make autograde JOBS=N`).
+"""Grading a class in one batch (grader.batch behind `make autograde JOBS=N`).
 
 Lecture 03 is released once in a course copy (cells time out after 3 s) with four
 submissions: ``honest`` (the solutions), ``edited`` (a wrong ``sgd_step`` and a rewritten
@@ -30,7 +30,7 @@ from test_autograde_hostile import FULL, _in_body, _solved
 from test_nbgrader_roundtrip import _nbgrader
 
 import course
-from course import gradebatch, instructor
+from grader import batch, cli
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
@@ -53,7 +53,7 @@ def released(repo, tmp_path_factory) -> Path:
     (root / "nbgrader_config.py").write_text(config + f"\nc.Execute.timeout = {TIMEOUT}  # test: quicker loops\n")
     shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     with contextlib.redirect_stdout(io.StringIO()):
-        instructor.release(root, [A])
+        cli.release(root, [A])
     solution = nbformat.read(root / "solutions" / A / f"{A}.ipynb", as_version=4)
     release = nbformat.read(root / "notebooks" / A / f"{A}.ipynb", as_version=4)
     answers = {_nbgrader(c)["grade_id"]: c.source for c in _solved(release, solution).cells if _nbgrader(c).get("solution")}
@@ -79,11 +79,11 @@ def _course(released: Path, destination: Path, students=STUDENTS) -> Path:
 
 
 def _autograde(root: Path, **options) -> str:
-    """instructor.autograde on ``root``; returns what it printed."""
+    """cli.autograde on ``root``; returns what it printed."""
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
-            instructor.autograde(root, **options)
+            cli.autograde(root, **options)
     finally:
         print(printed.getvalue())
     return printed.getvalue()
@@ -137,7 +137,7 @@ def _snapshot(root: Path, feedback: bool = False) -> dict:
     }
     if feedback:
         with contextlib.redirect_stdout(io.StringIO()):
-            instructor.feedback(root)
+            cli.feedback(root)
         pages = root / "grading" / "feedback"
         snapshot["feedback"] = {p.relative_to(pages).as_posix(): p.read_text() for p in sorted(pages.rglob("*.html"))}
     return snapshot
@@ -169,10 +169,10 @@ def test_two_workers_leave_exactly_what_a_serial_batch_leaves(serial, parallel):
 
 
 def test_the_summary_counts_graded_tampered_and_timed_out(serial, parallel):
-    for batch, where in ((serial, "1 job(s)"), (parallel, "2 job(s)")):
-        lines = batch["printed"][batch["printed"].index("autograde summary"):].splitlines()
+    for graded, where in ((serial, "1 job(s)"), (parallel, "2 job(s)")):
+        lines = graded["printed"][graded["printed"].index("autograde summary"):].splitlines()
         assert where in lines[0]
-        assert _table(batch["printed"]) == {"graded": 4, "skipped (unchanged)": 0, "failed": 0,
+        assert _table(graded["printed"]) == {"graded": 4, "skipped (unchanged)": 0, "failed": 0,
                                             "tampered": len(serial["report"]), "timed out": 2}
         assert lines[5].split()[-2:] == ["1", "submission(s)"], "two cells timed out in one submission"
         assert lines[6].strip() == "slowest 4:"
@@ -222,21 +222,26 @@ def test_a_rerun_grades_only_new_and_changed_submissions(parallel, released):
 def test_a_changed_source_check_or_configuration_regrades_the_assignment(parallel, monkeypatch, tmp_path):
     """Only plans, grades nothing: what must be graded again after each change."""
     root = parallel["root"]
-    api = instructor._api(root)
+    api = cli._api(root)
     pairs = [(student, A) for student in STUDENTS]
 
     def graded() -> set[str]:
-        state = gradebatch.State(root / "grading" / gradebatch.STATE_FILE)
-        return {task.student for task in gradebatch.plan(api, pairs, state, force=False)[0]}
+        state = batch.State(root / "grading" / batch.STATE_FILE)
+        return {task.student for task in batch.plan(api, pairs, state, force=False)[0]}
 
-    checks = shutil.copytree(gradebatch.CHECKS, tmp_path / "checks", ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(gradebatch, "CHECKS", checks)
+    checks = shutil.copytree(batch.CHECKS, tmp_path / "checks", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(batch, "CHECKS", checks)
+    grader = shutil.copytree(batch.GRADER, tmp_path / "grader", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(batch, "GRADER", grader)
+    notebook_side = tuple(Path(shutil.copy(path, tmp_path)) for path in batch.NOTEBOOK_SIDE)
+    monkeypatch.setattr(batch, "NOTEBOOK_SIDE", notebook_side)
     assert graded() == set(), "the same checks, elsewhere"
-    assert {t.student for t in gradebatch.plan(api, pairs, gradebatch.State(root / "nothing"), force=False)[0]} == set(STUDENTS)
-    state = gradebatch.State(root / "grading" / gradebatch.STATE_FILE)
-    assert {t.student for t in gradebatch.plan(api, pairs, state, force=True)[0]} == set(STUDENTS)
+    assert {t.student for t in batch.plan(api, pairs, batch.State(root / "nothing"), force=False)[0]} == set(STUDENTS)
+    state = batch.State(root / "grading" / batch.STATE_FILE)
+    assert {t.student for t in batch.plan(api, pairs, state, force=True)[0]} == set(STUDENTS)
 
-    for changed in (checks / "sgd.py", root / "solutions" / A / f"{A}.ipynb", root / "nbgrader_config.py"):
+    for changed in (checks / "sgd.py", root / "solutions" / A / f"{A}.ipynb", root / "nbgrader_config.py",
+                    grader / "verdict.py", grader / "preprocessors.py", *notebook_side):
         text = changed.read_text()
         changed.write_text(text + "\n")
         assert graded() == set(STUDENTS), changed
@@ -269,7 +274,7 @@ def test_a_killed_worker_fails_only_its_submission_and_the_rerun_resumes(release
     killer = threading.Thread(target=_kill_a_busy_worker, args=(killed, stop))
     killer.start()
     try:
-        with pytest.raises(instructor.PipelineError, match=r"autograde failed for: (edited|honest)/03-sgd$") as failed:
+        with pytest.raises(cli.PipelineError, match=r"autograde failed for: (edited|honest)/03-sgd$") as failed:
             _autograde(root, jobs=2)
     finally:
         stop.set()
@@ -277,7 +282,7 @@ def test_a_killed_worker_fails_only_its_submission_and_the_rerun_resumes(release
     assert len(killed) == 1
     assert "the worker process grading it died (signal 9)" in capsys.readouterr().out
     victim = str(failed.value).split(": ")[1].split("/")[0]
-    state = gradebatch.State(root / "grading" / gradebatch.STATE_FILE)
+    state = batch.State(root / "grading" / batch.STATE_FILE)
     assert {student for student, _ in state.records} == {"edited", "honest"} - {victim}
 
     table = _table(_autograde(root, jobs=2))
@@ -298,8 +303,8 @@ def test_a_worker_past_its_deadline_is_stopped_and_replaced():
     of the task, so it covers a fresh worker's start.)"""
     tasks = [0.0, 60.0, 0.0, 0.0]
     start = time.monotonic()
-    outcomes = list(gradebatch._Pool(2, deadline=5.0).run(tasks, time.sleep))
-    assert time.monotonic() - start < 5.0 + gradebatch.STOP_GRACE
+    outcomes = list(batch._Pool(2, deadline=5.0).run(tasks, time.sleep))
+    assert time.monotonic() - start < 5.0 + batch.STOP_GRACE
     assert outcomes.count(None) == 3
     [late] = [o for o in outcomes if o is not None]
     assert late.task == 60.0 and not late.success and "not graded within 5 s" in late.error

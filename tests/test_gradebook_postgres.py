@@ -4,7 +4,7 @@ A real PostgreSQL server (Debian's ``postgresql`` package) runs as an unprivileg
 on a Unix socket in a temporary folder, without TCP. Lecture 03 is released into it and
 three submissions are graded: alice's solutions, bob's untouched release and carol's
 notebook with one typical mistake. Two graders share the server: two
-``python -m course.instructor autograde`` processes, on two course copies with disjoint
+``python -m grader autograde`` processes, on two course copies with disjoint
 students, write into it at the same time. The per-cell scores read back from PostgreSQL
 must equal those of the same three submissions graded into SQLite.
 
@@ -29,7 +29,7 @@ import pytest
 from nbgrader.api import Gradebook
 from test_nbgrader_roundtrip import _carol, _mistake
 
-from course import instructor
+from grader import cli
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
@@ -115,7 +115,7 @@ def _scores(db_url: str) -> dict[str, dict[str, tuple[float, float]]]:
 def sqlite_batch(repo, tmp_path_factory):
     """The batch graded into the default SQLite gradebook: the submissions and scores."""
     root = _course_copy(repo, tmp_path_factory.mktemp("sqlite") / "course")
-    instructor.release(root, [A])
+    cli.release(root, [A])
     name = f"{A}.ipynb"
     solution = nbformat.read(root / "solutions" / A / name, as_version=4)
     released = nbformat.read(root / "notebooks" / A / name, as_version=4)
@@ -126,7 +126,7 @@ def sqlite_batch(repo, tmp_path_factory):
     }
     _submit(root, notebooks, STUDENTS)
     start = time.perf_counter()
-    instructor.autograde(root)
+    cli.autograde(root)
     print(f"SQLite: {len(STUDENTS)} submissions graded in {time.perf_counter() - start:.1f} s")
     return {"notebooks": notebooks, "scores": _scores(f"sqlite:///{root / 'grading' / 'gradebook.db'}")}
 
@@ -134,12 +134,12 @@ def sqlite_batch(repo, tmp_path_factory):
 @pytest.fixture(scope="module")
 def postgres_batch(repo, postgres, sqlite_batch, tmp_path_factory):
     """The same batch in PostgreSQL, released from one course copy and graded by two
-    ``python -m course.instructor autograde`` processes at once, one per course copy."""
+    ``python -m grader autograde`` processes at once, one per course copy."""
     base = tmp_path_factory.mktemp("postgres")
     roots = {grader: _course_copy(repo, base / grader) for grader in GRADERS}
     with pytest.MonkeyPatch.context() as env:
         env.setenv("COURSE_DB_URL", postgres)
-        instructor.release(roots["one"], [A])
+        cli.release(roots["one"], [A])
     for grader, students in GRADERS.items():
         _submit(roots[grader], sqlite_batch["notebooks"], students)
 
@@ -147,7 +147,7 @@ def postgres_batch(repo, postgres, sqlite_batch, tmp_path_factory):
     start = time.perf_counter()
     # cwd=repo: `python -m` imports this checkout's `course` package
     graders = {grader: subprocess.Popen(
-        [sys.executable, "-m", "course.instructor", "autograde", "--root", str(root)],
+        [sys.executable, "-m", "grader", "autograde", "--root", str(root)],
         cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for grader, root in roots.items()}
     outputs = {grader: process.communicate(timeout=300)[0] for grader, process in graders.items()}

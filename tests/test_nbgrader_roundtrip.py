@@ -1,7 +1,7 @@
 """The whole nbgrader pipeline on a copy of the course, as an instructor runs it.
 
 release -> three students' submissions -> autograde -> feedback -> grades, through
-course.instructor (the code behind `make release|autograde|feedback|grades`):
+grader.cli (the code behind `make release|autograde|feedback|grades`):
 
 * alice submits the solution notebooks: full marks;
 * bob submits the released notebooks untouched: zero;
@@ -32,7 +32,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course import instructor
+from grader import cli
 
 # nbgrader 0.9 with SQLAlchemy 2 warns about autoflush while grading; harmless.
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -132,7 +132,7 @@ def course(repo, assignments, tmp_path_factory):
     timings = {}
 
     start = time.perf_counter()
-    instructor.release(root)
+    cli.release(root)
     timings["release"] = time.perf_counter() - start
 
     solutions, mistakes = {}, {}
@@ -152,10 +152,10 @@ def course(repo, assignments, tmp_path_factory):
 
     for step in ("autograde", "feedback"):
         start = time.perf_counter()
-        getattr(instructor, step)(root)
+        getattr(cli, step)(root)
         timings[step] = time.perf_counter() - start
     start = time.perf_counter()  # the command-line entry point, as `make grades`
-    subprocess.run([sys.executable, "-m", "course.instructor", "grades", "--root", str(root)], check=True)
+    subprocess.run([sys.executable, "-m", "grader", "grades", "--root", str(root)], check=True)
     timings["grades (CLI)"] = time.perf_counter() - start
     print("timings: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
 
@@ -313,18 +313,18 @@ def _empty_course(repo: Path, root: Path) -> Path:
 
 
 def test_autograde_without_submissions_says_where_they_go(repo, tmp_path):
-    with pytest.raises(instructor.PipelineError, match=r"no submissions found in .*grading/submitted/<student>/<assignment>/"):
-        instructor.autograde(_empty_course(repo, tmp_path))
+    with pytest.raises(cli.PipelineError, match=r"no submissions found in .*grading/submitted/<student>/<assignment>/"):
+        cli.autograde(_empty_course(repo, tmp_path))
 
 
 def test_autograde_of_an_unreleased_assignment_asks_for_a_release(repo, course, tmp_path):
     root = _empty_course(repo, tmp_path)
     shutil.copy(course["root"] / "grading" / "gradebook.db", root / "grading")
     (root / "grading" / "submitted" / "dave" / "99-unreleased").mkdir(parents=True)
-    with pytest.raises(instructor.PipelineError, match=r"99-unreleased .*not in the gradebook.*make release"):
-        instructor.autograde(root)
+    with pytest.raises(cli.PipelineError, match=r"99-unreleased .*not in the gradebook.*make release"):
+        cli.autograde(root)
 
 
 def test_feedback_before_autograde_asks_for_autograde(repo, tmp_path):
-    with pytest.raises(instructor.PipelineError, match="make autograde"):
-        instructor.feedback(_empty_course(repo, tmp_path))
+    with pytest.raises(cli.PipelineError, match="make autograde"):
+        cli.feedback(_empty_course(repo, tmp_path))

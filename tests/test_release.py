@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import instructor
-from course.release import is_model_answer
+from grader import cli
+from grader.release import is_model_answer
 
 CELL_KEYS = {"schema_version", "grade", "solution", "locked", "grade_id"}
 GRADE_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
@@ -50,11 +50,11 @@ def _code(cell) -> str:
 
 @pytest.fixture(scope="module")
 def fresh_release(repo, tmp_path_factory, assignments, start_page) -> Path:
-    """A course copy (config + solutions) released by course.instructor, as `make release`."""
+    """A course copy (config + solutions) released by grader.cli, as `make release`."""
     root = tmp_path_factory.mktemp("course")
     shutil.copy(repo / "nbgrader_config.py", root)
     shutil.copytree(repo / "solutions", root / "solutions", ignore=shutil.ignore_patterns(*NBGRADER_IGNORED))
-    instructor.release(root, [a for a in [start_page, *assignments] if (root / "solutions" / a).is_dir()])
+    cli.release(root, [a for a in [start_page, *assignments] if (root / "solutions" / a).is_dir()])
     return root / "notebooks"
 
 
@@ -208,17 +208,17 @@ def test_release_does_not_overwrite_uncommitted_work(repo, tmp_path):
     root.mkdir()
     shutil.copy(repo / "nbgrader_config.py", root)
     shutil.copytree(repo / "solutions" / "03-sgd", root / "solutions" / "03-sgd")
-    instructor.release(root, ["03-sgd"])
+    cli.release(root, ["03-sgd"])
     git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "solutions", "notebooks"], check=True)
     subprocess.run([*git, "commit", "-qm", "release"], check=True)
     work = root / "notebooks" / "03-sgd" / "03-sgd.ipynb"
     work.write_text(work.read_text().replace("# YOUR CODE HERE", "# a student's answer", 1))
-    with pytest.raises(instructor.PipelineError, match="uncommitted changes.*notebooks/03-sgd/03-sgd.ipynb"):
-        instructor.release(root, ["03-sgd"])
+    with pytest.raises(cli.PipelineError, match="uncommitted changes.*notebooks/03-sgd/03-sgd.ipynb"):
+        cli.release(root, ["03-sgd"])
     assert "a student's answer" in work.read_text()
-    instructor.release(root, ["03-sgd"], overwrite=True)
+    cli.release(root, ["03-sgd"], overwrite=True)
     assert "a student's answer" not in work.read_text()
 
 
@@ -241,7 +241,7 @@ def test_model_answers_reach_neither_the_release_nor_the_gradebook(repo, tmp_pat
                                                "locked": True, "grade_id": "model_answer_locked"}})
     nb.cells[3:3] = [answer, locked]
     nbformat.write(nb, source)
-    instructor.release(root, ["03-sgd"])
+    cli.release(root, ["03-sgd"])
     released = (root / "notebooks" / "03-sgd" / "03-sgd.ipynb").read_text()
     assert "secret" not in released and "model-answer" not in released
     kept = [cell for cell in nb.cells if "model-answer" not in cell.metadata.get("tags", [])]
@@ -262,5 +262,5 @@ def test_a_model_answer_must_be_markdown(repo, tmp_path):
     nb = nbformat.read(source, as_version=4)
     nb.cells.insert(3, nbformat.v4.new_code_cell("answer = 42", metadata={"tags": ["model-answer"]}))
     nbformat.write(nb, source)
-    with pytest.raises(instructor.PipelineError):
-        instructor.release(root, ["03-sgd"])
+    with pytest.raises(cli.PipelineError):
+        cli.release(root, ["03-sgd"])

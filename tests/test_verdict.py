@@ -1,8 +1,8 @@
 """Graded test cells judged through the bridge give the verdict they give in the notebook.
 
 While autograding, a test cell's check runs in the grader's process and calls the
-student's function in the notebook's process through ``course.bridge``
-(``course.verdict.TrustedTest``). Here the notebook's process is a plain Python worker
+student's function in the notebook's process through the bridge
+(``grader.verdict.TrustedTest``, ``course.notebook_bridge``). Here the notebook's process is a plain Python worker
 (no kernel, no sandbox: those are tested with nbgrader in test_autograde_hostile.py):
 for every exercise, the solution, every right variant and every mutant must fail exactly
 the test cells it fails in-process, with the same message; patching the checks in the
@@ -25,13 +25,13 @@ from test_mutants import (
 )
 
 from course.bridge import MAX_MESSAGE
-from course.verdict import TrustedTest
+from grader.verdict import TrustedTest
 
 REPO = Path(__file__).resolve().parents[1]
 # The notebook's stand-in: runs cells, then answers the grader, one test cell at a time.
 WORKER = r"""
 import contextlib, io, json, sys
-from course.bridge import serve
+from course.notebook_bridge import serve
 ns = {}
 for line in sys.stdin:
     order = json.loads(line)
@@ -175,3 +175,17 @@ def test_a_callback_into_the_grader_cannot_reach_anything_else(worker):
                 "    peer.request({'op': 'lookup', 'name': 'os'})\n")
     found = message(worker.judge("check_nesterov_step(nesterov_step)"))
     assert found is not None and "PermissionError" in found and "does not answer 'lookup'" in found
+
+
+def test_an_error_of_the_graders_callback_shows_none_of_the_graders_code(worker):
+    """A student's function that calls the check's ``grad_fn`` wrongly gets the error it
+    raised in the grader's process, without the grader's frames, files or code."""
+    worker.load("import numpy as np\nfrom course.checks import check_nesterov_step\n"
+                "def nesterov_step(theta, v, grad_fn, lr, alpha):\n"
+                "    return theta - lr * grad_fn(theta[:1]), v\n")
+    test = worker.judge("check_nesterov_step(nesterov_step)")
+    [error] = [o for o in test.outputs if o.output_type == "error"]
+    assert error.ename == "CheckFailed" and "nesterov_step raised ValueError" in error.evalue
+    shown = "\n".join(error.traceback)
+    assert "Your code raised the ValueError here" in shown
+    assert str(REPO) not in shown and "File " not in shown, shown

@@ -16,15 +16,18 @@ import types
 from typing import Any
 
 _COURSE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+#: The checker's files: the course package and, while autograding, the grader's next to it.
+_CHECKER = (_COURSE, os.path.join(os.path.dirname(_COURSE.rstrip(os.sep)), "grader") + os.sep)
 _RED, _RESET = "\x1b[31m", "\x1b[39m"  # IPython's colour of the exception's name
 
 
 def _in_course(tb: types.TracebackType) -> bool:
-    return os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_COURSE)
+    return os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_CHECKER)
 
 
 def without_course_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
-    """The traceback ``tb`` less its frames in files of the ``course`` package."""
+    """The traceback ``tb`` less its frames in files of the ``course`` package (and of
+    the ``grader`` package, where a check runs in the grader's process)."""
     kept = []
     while tb is not None:
         if not _in_course(tb):

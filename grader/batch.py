@@ -9,12 +9,14 @@ create=True)`` per submission (``grade``), run by one of three executors:
   (killed, out of memory) fails only the submission it held and is replaced;
 * ``scheduler="tcp://host:8786"``: the workers of an existing Dask cluster
   (``distributed``). They must see the course folder at the same path (a shared
-  filesystem), import the same ``course`` package, and run one task per process
+  filesystem), import the same ``course`` and ``grader`` packages, and run one task per process
   (``--nthreads 1``); a lock makes a multi-threaded worker grade one at a time anyway.
 
 Only new or changed submissions are graded. A submission's digest covers every file of
 ``grading/submitted/<student>/<assignment>/``; its assignment's grader digest covers
-``solutions/<assignment>/``, the checks of ``course.checks`` and ``nbgrader_config.py``.
+``solutions/<assignment>/``, the checks of ``course.checks``, the grading code (this
+``grader`` package, and ``course.bridge`` and ``course.notebook_bridge``, the notebook's
+side of the bridge) and ``nbgrader_config.py``.
 When a submission has been graded with both digests as they are now (and is still in the
 gradebook and ``grading/autograded/``), it is skipped, unless ``force``. The state lives
 in ``grading/autograde-state.jsonl``: before a batch starts, the records of the
@@ -34,7 +36,7 @@ The gradebook and the tamper report are shared:
   shared memory (no network filesystems) and keeps recent writes in a ``-wal`` file that
   a plain copy of ``gradebook.db`` misses. Students are added to the gradebook before the
   workers start (two workers adding one new student at once would collide);
-* the tamper report (``course.autograding.TamperReport``) is rewritten whole by each
+* the tamper report (``grader.preprocessors.TamperReport``) is rewritten whole by each
   write: each submission is graded with a report of its own (its earlier rows copied
   in), merged into the course's report by this process when it completes.
 """
@@ -65,7 +67,7 @@ from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
 import course.checks
-from course.autograding import TamperReport, is_autograded
+from grader.preprocessors import TamperReport, is_autograded
 
 #: Folder of the course root holding everything graded (git-ignored).
 GRADING = "grading"
@@ -77,10 +79,12 @@ WORK_DIR = ".autograde"
 SQLITE_BUSY_TIMEOUT = 120
 #: Files that decide how every assignment is graded, besides solutions/<assignment>/.
 CONFIG_FILE = "nbgrader_config.py"
-#: Modules of ``course`` whose change may change a grade (besides ``course.checks``).
-GRADING_MODULES = ("autograding", "bridge", "sandbox", "verdict")
+#: The exercise checks (``course.checks``): a change may change a grade.
 CHECKS = Path(course.checks.__file__).parent
-COURSE = CHECKS.parent
+#: The grading system (this package): a change may change a grade.
+GRADER = Path(__file__).resolve().parent
+#: The notebook's side of the bridge, in ``course`` (the sandbox sees only ``course``).
+NOTEBOOK_SIDE = (CHECKS.parent / "bridge.py", CHECKS.parent / "notebook_bridge.py")
 #: Seconds a stopped worker gets to shut its kernel down before it is killed.
 STOP_GRACE = 10.0
 #: Seconds a worker process may spend on one submission before it is stopped.
@@ -183,13 +187,15 @@ def folder_digest(folder: Path, ignore: list[str]) -> str:
 
 def grader_digest(root: Path, source: Path, ignore: list[str]) -> str:
     """Digest of what grades an assignment: its source folder ``source``
-    (solutions/<assignment>/), ``course.checks``, the grading machinery (the sandbox,
-    the bridge, the verdict, the autograding preprocessors) and the course's
+    (solutions/<assignment>/), the checks (``course.checks``), the grading system (the
+    ``grader`` package: preprocessors, sandbox, verdict, bridge, …), the notebook's side
+    of the bridge (``course.bridge``, ``course.notebook_bridge``) and the course's
     nbgrader_config.py."""
     parts = [
         folder_digest(source, ignore),
         folder_digest(CHECKS, ignore),
-        *(hashlib.sha256((COURSE / f"{name}.py").read_bytes()).hexdigest() for name in GRADING_MODULES),
+        folder_digest(GRADER, ignore),
+        *(hashlib.sha256(path.read_bytes()).hexdigest() for path in NOTEBOOK_SIDE),
         hashlib.sha256((root / CONFIG_FILE).read_bytes()).hexdigest(),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -464,7 +470,7 @@ class _Pool:
 
     def __init__(self, jobs: int, deadline: float) -> None:
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["course.gradebatch", "nbgrader.apps.api"])
+        self.context.set_forkserver_preload(["grader.batch", "nbgrader.apps.api"])
         self.deadline = deadline
         self.workers = [self._start() for _ in range(jobs)]
 

@@ -16,8 +16,8 @@ them):
     gradebook, hidden tests included, after the nearest cell that precedes them in the
     source notebook, and graded. Everything changed is written to the tamper report.
 ``GradeExecute`` (replaces ``Execute``)
-    Runs the kernel in the bubblewrap sandbox (:mod:`course.sandbox`); judges each graded
-    test cell in this process (:mod:`course.verdict`, :mod:`course.bridge`); restarts a
+    Runs the kernel in the bubblewrap sandbox (:mod:`grader.sandbox`); judges each graded
+    test cell in this process (:mod:`grader.verdict`, :mod:`grader.bridge`); restarts a
     kernel that died or hung and replays the earlier cells, so a failure costs only its
     cell; caps the output stored per cell and per notebook in bytes while the cell runs
     (a cell printing 50 MB stores at most the cap, plus a note saying how much was cut);
@@ -58,8 +58,8 @@ from nbgrader.preprocessors import ClearHiddenTests, Execute, OverwriteCells, Sa
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
-from course.sandbox import SandboxedKernelManager
-from course.verdict import HIDDEN_TESTS, TrustedTest, died_message, error_output as _error, timeout_message
+from grader.sandbox import SandboxedKernelManager
+from grader.verdict import HIDDEN_TESTS, TrustedTest, died_message, error_output as _error, timeout_message
 
 REPORT_FIELDS = ("student", "assignment", "notebook", "cell", "change")
 # Keys of nbgrader's cell metadata (schema 3); any other key fails its validator.
@@ -350,11 +350,11 @@ class GradeExecute(Execute):
     cells are judged in the grader's process, a dead or hung kernel costs only its cell,
     stored output is capped in bytes, and timeouts are worded plainly.
 
-    * ``sandbox`` (default True): the kernel runs in :mod:`course.sandbox`; without
+    * ``sandbox`` (default True): the kernel runs in :mod:`grader.sandbox`; without
       bubblewrap autograding stops with a message saying how to install it, unless the
       instructor sets ``GradeExecute.sandbox = False`` (``make autograde UNSAFE=1``).
-    * Each graded test cell (grade, not solution) is run by :class:`course.verdict.TrustedTest`
-      while the notebook answers through :mod:`course.bridge`. Hidden-test cells run after all
+    * Each graded test cell (grade, not solution) is run by :class:`grader.verdict.TrustedTest`
+      while the notebook answers through :mod:`course.notebook_bridge`. Hidden-test cells run after all
       the other cells, and what the student's code prints during them is not kept: nothing
       can show their inputs.
     * When the kernel dies, or stays busy after a timeout's interrupt, the cell gets an
@@ -363,7 +363,7 @@ class GradeExecute(Execute):
       and without the test cells; the notebook goes on.
     """
 
-    sandbox = Bool(True, help="run notebooks in the bubblewrap sandbox (course.sandbox)").tag(config=True)
+    sandbox = Bool(True, help="run notebooks in the bubblewrap sandbox (grader.sandbox)").tag(config=True)
     max_restarts = Integer(10, help="new kernels started per notebook after one died or hung").tag(config=True)
     grace = Integer(10, help="seconds the notebook's side of a test cell may run past the cell's "
                     "timeout before it is interrupted").tag(config=True)
@@ -452,7 +452,7 @@ class GradeExecute(Execute):
         return "ok"
 
     def _judge(self, cell: NotebookNode, index: int) -> None:
-        """Run a graded test cell in this process against the notebook (course.verdict)."""
+        """Run a graded test cell in this process against the notebook (grader.verdict)."""
         folder = self.km.shared_folder if isinstance(self.km, SandboxedKernelManager) else self._folder
         test = TrustedTest(folder, cell.source, self._get_timeout(cell))
         stand_in = nbformat.v4.new_code_cell(test.serve_code, metadata={"course_stand_in": True})

@@ -4,16 +4,16 @@ The steps run nbgrader's Python API in this one process (one nbgrader start-up
 instead of one CLI start per assignment and student), with the course layout from
 ``nbgrader_config.py`` in the course root:
 
-    python -m course.instructor release [ASSIGNMENT ...]   # solutions/ -> notebooks/
-    python -m course.instructor collect ARCHIVE.zip [--assignment A] [--roster CSV]
-                                                           # LMS download -> grading/submitted
-    python -m course.instructor autograde [--jobs N] [--force] [--scheduler tcp://host:8786] [--unsafe]
-                                                           # grading/submitted -> grading/autograded
-    python -m course.instructor feedback                   # -> grading/feedback/<student>/<assignment>/
-    python -m course.instructor grades                     # -> grading/grades.csv
+    python -m grader release [ASSIGNMENT ...]    # solutions/ -> notebooks/
+    python -m grader collect ARCHIVE.zip [--assignment A] [--roster CSV]
+                                                 # LMS download -> grading/submitted
+    python -m grader autograde [--jobs N] [--force] [--scheduler tcp://host:8786] [--unsafe]
+                                                 # grading/submitted -> grading/autograded
+    python -m grader feedback                    # -> grading/feedback/<student>/<assignment>/
+    python -m grader grades                      # -> grading/grades.csv
 
 Students' submissions in ``grading/submitted/<student>/<assignment>/`` (which
-``collect`` fills from an LMS download, ``course.collect``) are only read by the
+``collect`` fills from an LMS download, ``grader.collect``) are only read by the
 grading steps, never modified.
 """
 
@@ -36,10 +36,10 @@ from nbgrader.plugins import CsvExportPlugin
 from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
-from course import gradebatch
-from course.autograding import TamperReport, clear_manual_scores
-from course.collect import CollectError, Report, Roster, collect_archive
-from course.sandbox import SandboxUnavailable, check_available
+from grader import batch
+from grader.preprocessors import TamperReport, clear_manual_scores
+from grader.collect import CollectError, Report, Roster, collect_archive
+from grader.sandbox import SandboxUnavailable, check_available
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -189,11 +189,11 @@ def _student_assignments(directory: Path) -> list[tuple[str, str]]:
 
 def autograde(
     root: str | Path = ".", jobs: int = 1, force: bool = False, scheduler: str | None = None,
-    deadline: float = gradebatch.DEADLINE, unsafe: bool = False,
+    deadline: float = batch.DEADLINE, unsafe: bool = False,
 ) -> list[tuple[str, str]]:
     """Autograde the new and changed submissions in ``grading/submitted/<student>/<assignment>/``.
 
-    ``course.gradebatch`` runs the batch: in ``jobs`` processes, or on the Dask cluster
+    ``grader.batch`` runs the batch: in ``jobs`` processes, or on the Dask cluster
     whose scheduler is at ``scheduler`` (a worker process grading one submission for
     more than ``deadline`` seconds is stopped); a submission graded before under the same
     assignment source, checks and configuration is skipped unless ``force``. Students
@@ -201,12 +201,12 @@ def autograde(
     ``grading/autograded`` copy replaced. Test cells are restored from the gradebook,
     so the assignment must have been released here (``make release``) first. Missing or
     relabelled graded cells are put back, and manual scores on automatically graded
-    cells cleared (``course.autograding``); every change made to a submission is
+    cells cleared (``grader.preprocessors``); every change made to a submission is
     printed at the end and listed in the tamper report, ``grading/tamper-report.csv``,
     before a summary table (graded, skipped, failed, tampered, timed out, slowest).
 
-    Each notebook runs in the sandbox of :mod:`course.sandbox` and its graded test
-    cells are judged outside it (:mod:`course.verdict`); without bubblewrap this refuses
+    Each notebook runs in the sandbox of :mod:`grader.sandbox` and its graded test
+    cells are judged outside it (:mod:`grader.verdict`); without bubblewrap this refuses
     to start, unless ``unsafe`` (students' code then runs as you, with your files).
 
     Returns the (student, assignment) pairs graded by this call.
@@ -234,23 +234,22 @@ def autograde(
         )
     print(f"autograde {submitted}", flush=True)
     try:
-        batch = gradebatch.run(api, functools.partial(_api, unsafe=unsafe), pairs, jobs=jobs, force=force,
-                               scheduler=scheduler,
-                               deadline=deadline, show=_show)
-    except gradebatch.BatchError as error:
+        graded = batch.run(api, functools.partial(_api, unsafe=unsafe), pairs, jobs=jobs, force=force,
+                           scheduler=scheduler, deadline=deadline, show=_show)
+    except batch.BatchError as error:
         raise PipelineError(str(error)) from None
-    rows = _report_tampering(api, batch.graded_pairs)
-    print(batch.summary(tampered=len(rows)))
-    if batch.not_graded:
+    rows = _report_tampering(api, graded.graded_pairs)
+    print(graded.summary(tampered=len(rows)))
+    if graded.not_graded:
         raise PipelineError(
-            f"autograde stopped: {len(batch.not_graded)} submission(s) not graded; "
+            f"autograde stopped: {len(graded.not_graded)} submission(s) not graded; "
             "run it again to grade them (graded ones are kept)"
         )
-    _check("autograde", [outcome.task.label for outcome in batch.failed])
-    return batch.graded_pairs
+    _check("autograde", [outcome.task.label for outcome in graded.failed])
+    return graded.graded_pairs
 
 
-def _show(outcome: gradebatch.Outcome) -> None:
+def _show(outcome: batch.Outcome) -> None:
     """Print a failed grading, and the log lines of a grading worth reading."""
     lines = [line for line in outcome.log.splitlines() if not ROUTINE.search(line)]
     if outcome.success and not lines:
@@ -329,7 +328,7 @@ def collect(
 ) -> Report:
     """Put each notebook of an LMS download (Canvas, Moodle) at
     ``grading/submitted/<student>/<assignment>/<assignment>.ipynb`` and print what was
-    collected, replaced, left out and why (``course.collect.collect_archive``).
+    collected, replaced, left out and why (``grader.collect.collect_archive``).
 
     Raises ``PipelineError`` after collecting the rest when some notebook has no
     student or assignment.
@@ -358,7 +357,7 @@ STEPS = {"release": release, "collect": collect, "autograde": autograde, "feedba
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m course.instructor",
+        prog="python -m grader",
         description="Release, autograde, give feedback and export grades with nbgrader.",
     )
     parser.add_argument("step", choices=STEPS)
@@ -381,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         help="autograde: grade every submission, even those unchanged since they were graded",
     )
     parser.add_argument(
-        "--deadline", type=float, default=gradebatch.DEADLINE, metavar="SECONDS",
+        "--deadline", type=float, default=batch.DEADLINE, metavar="SECONDS",
         help="autograde: stop a worker process still grading one submission after SECONDS "
         "(default %(default)g)",
     )

@@ -1,13 +1,14 @@
 """A graded test cell's verdict, decided where the student's code cannot reach it.
 
-The autograder (``course.autograding.GradeExecute``) never runs a graded test cell in the
-student's notebook process. It runs the cell's code here, in the grader's process, with
-the checks of :mod:`course.checks` imported here; every other name the cell uses (the
-student's function) is looked up in the notebook and called through
-:mod:`course.bridge`, while the notebook process runs ``course.bridge.serve`` in place of
-the cell. The student's code can compute wrong answers, loop, crash or patch anything in
-its own process: the check, its comparison and its verdict stay out of reach, and the
-hidden tests' code never enters the notebook process.
+The autograder (``grader.preprocessors.GradeExecute``) never runs a graded test cell in
+the student's notebook process. It runs the cell's code here, in the grader's process,
+with the checks of :mod:`course.checks` imported here; every other name the cell uses
+(the student's function) is looked up in the notebook and called through the bridge
+(:mod:`grader.bridge` here, :mod:`course.bridge` on the wire), while the notebook
+process runs ``course.notebook_bridge.serve`` in place of the cell. The student's code
+can compute wrong answers, loop, crash or patch anything in its own process: the check,
+its comparison and its verdict stay out of reach, and the hidden tests' code never
+enters the notebook process.
 
 One :class:`TrustedTest` per test cell: it listens on a Unix socket in a folder the
 sandbox shares with the grader, :attr:`TrustedTest.serve_code` is what the notebook runs,
@@ -29,8 +30,9 @@ import nbformat
 from nbformat import NotebookNode
 
 import course.checks
-from course.bridge import BridgeClosed, BridgeFailure, BridgeTimeout, Peer, RemoteNamespace, send
+from course.bridge import BridgeClosed, BridgeFailure, BridgeTimeout, RemoteNamespace, send
 from course.checks import own_work
+from grader.bridge import GraderPeer
 
 #: Names every test cell sees from the grader's side (never looked up in the notebook).
 TRUSTED_NAMES = {name: getattr(course.checks, name) for name in course.checks.__all__}
@@ -41,7 +43,7 @@ class _NotebookNames(dict):
     """A test cell's local names: what the cell assigns, else the notebook's global of
     that name (through the bridge), unless the grader's side defines it."""
 
-    def __init__(self, peer: Peer, trusted: dict) -> None:
+    def __init__(self, peer: GraderPeer, trusted: dict) -> None:
         super().__init__()
         self.notebook, self.trusted = RemoteNamespace(peer), trusted
 
@@ -97,7 +99,7 @@ class TrustedTest:
     @property
     def serve_code(self) -> str:
         """What the notebook runs in place of the test cell."""
-        return f"__import__('course.bridge', fromlist=['serve']).serve({self.path!r}, globals())"
+        return f"__import__('course.notebook_bridge', fromlist=['serve']).serve({self.path!r}, globals())"
 
     def stop_waiting(self) -> None:
         """The notebook finished without connecting: give up waiting for it."""
@@ -120,7 +122,7 @@ class TrustedTest:
             self.listener.close()
             if os.path.exists(self.path):
                 os.unlink(self.path)
-        peer = Peer(connection)
+        peer = GraderPeer(connection)
         peer.hide_messages = self.hidden
         peer.reference_log = own_work.current_reference_log
         peer.deadline = time.monotonic() + self.timeout

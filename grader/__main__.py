@@ -1,0 +1,7 @@
+"""``python -m grader <step>``: the instructor's pipeline (:mod:`grader.cli`)."""
+
+import sys
+
+from grader.cli import main
+
+sys.exit(main())
