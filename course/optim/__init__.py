@@ -3,6 +3,9 @@
 Step functions (what students implement): :func:`sgd_step`, :func:`momentum_step`,
 :func:`nesterov_step`, :func:`adagrad_step`, :func:`rmsprop_step`,
 :func:`rmsprop_nesterov_step`, :func:`adam_step`.
+The rate theory of momentum on a quadratic (lecture 04): :func:`momentum_matrix`,
+:func:`momentum_rate`, :func:`largest_stable_lr`, :func:`optimal_momentum`,
+:func:`optimal_gradient_descent`, :func:`terminal_velocity`, :func:`stationary_loss`.
 Optimizer objects (``init``/``update``, for experiments): :class:`SGD`, :class:`Momentum`,
 :class:`Nesterov`, :class:`AdaGrad`, :class:`RMSProp`, :class:`RMSPropNesterov`,
 :class:`Adam`, driven by :func:`run`.
@@ -20,6 +23,15 @@ from course.optim.optimizers import (
     RMSProp,
     RMSPropNesterov,
 )
+from course.optim.rates import (
+    largest_stable_lr,
+    momentum_matrix,
+    momentum_rate,
+    optimal_gradient_descent,
+    optimal_momentum,
+    stationary_loss,
+    terminal_velocity,
+)
 from course.optim.schedules import linear_decay, warmup
 from course.optim.steps import (
     adagrad_step,
@@ -34,7 +46,8 @@ from course.optim.trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "AdaGrad", "Adam", "Momentum", "Nesterov", "Optimizer", "RMSProp", "RMSPropNesterov",
-    "Trajectory", "adagrad_step", "adam_step", "clip_by_norm", "ema", "linear_decay",
-    "minibatches", "momentum_step", "nesterov_step", "polyak_average", "rmsprop_nesterov_step",
-    "rmsprop_step", "run", "sgd_step", "warmup",
+    "Trajectory", "adagrad_step", "adam_step", "clip_by_norm", "ema", "largest_stable_lr", "linear_decay",
+    "minibatches", "momentum_matrix", "momentum_rate", "momentum_step", "nesterov_step",
+    "optimal_gradient_descent", "optimal_momentum", "polyak_average", "rmsprop_nesterov_step",
+    "rmsprop_step", "run", "sgd_step", "stationary_loss", "terminal_velocity", "warmup",
 ]
