@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from course import widgets
-from course.optim import momentum_rate, optimal_momentum, stationary_loss
+from course.optim import momentum_rate, momentum_step, optimal_momentum, stationary_loss
 from course.widgets.momentum import (
     METHODS, NOISY_LOSSES, NOISY_RUNS, SLOPE_START, VALLEY_CURVATURES, VALLEY_LOSSES, NoisyGradient,
-    SlopeIntoBowl, noise_floor, rates,
+    noise_floor, rates, slope_run,
 )
 
 
@@ -31,13 +31,14 @@ def shown_text(ax) -> str:
 # --- terminal_velocity_explorer -----------------------------------------------------------
 
 
-def test_the_slope_has_gradient_one_and_a_bowl_at_the_bottom():
-    f = SlopeIntoBowl()
-    np.testing.assert_allclose(f.grad(np.array([30.0])), [1.0])
-    np.testing.assert_allclose(f.grad(np.array([-5.0])), [-1.0])
-    np.testing.assert_allclose(f.grad(np.array([0.4])), [0.4])
-    assert float(f.value(np.array([3.0]))) == pytest.approx(2.5)
-    assert float(f.value(np.array([1.0]))) == pytest.approx(0.5)  # the two pieces meet
+@pytest.mark.parametrize("alpha", [0.0, 0.9])
+def test_the_slope_run_is_algorithm_8_2_on_a_slope_into_a_bowl(alpha):
+    theta, v = np.array([SLOPE_START]), np.zeros(1)
+    expected = [SLOPE_START]
+    for _ in range(120):
+        theta, v = momentum_step(theta, v, np.clip(theta, -1.0, 1.0), 0.1, alpha)  # ∇f: ±1 on the slopes, θ in the bowl
+        expected.append(float(theta[0]))
+    np.testing.assert_allclose(slope_run(0.1, alpha, 120), expected, rtol=1e-12, atol=1e-12)
 
 
 def test_the_speed_reaches_the_terminal_velocity_on_the_slope():
