@@ -220,3 +220,28 @@ def test_alpha_star_of_one_curvature_may_carry_rounding():
         return lr, alpha if lam_min != lam_max else 1e-17
 
     checks.check_optimal_momentum(rounded)
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 7))
+def test_every_rate_case_lies_in_the_regime_its_label_names(seed):
+    """The inputs of each case are where its label says (a hidden test's label is all a
+    student sees), away from the edges except where the label says critical damping."""
+    for case in _rate_cases(seed):
+        calls = [case.args] + [case.advance(k, None, None) for k in range(1, case.steps)]
+        for lam, lr, alpha in calls:
+            x, s = lr * lam, math.sqrt(alpha)
+            t = 1 + alpha - x
+            if "complex" in case.label:
+                assert t * t < 4 * alpha
+            elif "real positive" in case.label:
+                assert 0 < x < (1 - s) ** 2 and t * t > 4 * alpha
+            elif "real negative" in case.label:
+                assert (1 + s) ** 2 < x < 2 * (1 + alpha)
+            elif "beyond the stability limit" in case.label:
+                assert x > 2 * (1 + alpha)
+            elif "α = 0" in case.label:
+                assert alpha == 0
+            else:
+                assert "critical damping" in case.label and t * t == 4 * alpha
+            if "critical damping" not in case.label and alpha > 0:
+                assert abs(t * t - 4 * alpha) > 1e-6, "far enough from a double root for the usual tolerance"
