@@ -310,7 +310,7 @@ def _arrival(theta: np.ndarray) -> str:
 RATE_MAP_ALPHAS = np.linspace(0.0, 0.99, 100)
 RATE_MAP_LRS = np.linspace(0.005, 1.0, 100)
 #: The top of the rate map's ε axis.
-RATE_MAP_TOP = 1.5
+RATE_MAP_TOP = 1.6
 #: Rates at or above this are drawn as divergence.
 RATE_CEILING = 1.0
 
@@ -362,7 +362,7 @@ def momentum_rate_explorer(lr: float = 0.1, alpha: float = 0.9, steps: int = 60)
     _draw_rate_map(rate_map)
     (current,) = rate_map.plot([], [], "o", markersize=9, markerfacecolor="none", markeredgecolor="tab:red",
                                markeredgewidth=2, label="your (α, ε)", animated=True)
-    rate_map.legend(loc="upper left", ncols=2, fontsize=7, framealpha=0.9)
+    rate_map.legend(loc="upper left", fontsize=6.5, framealpha=0.9, handlelength=1.6, labelspacing=0.25)
 
     alphas = RATE_MAP_ALPHAS
     against_alpha.plot(alphas, np.sqrt(alphas), color="grey", linestyle=":", linewidth=2,
