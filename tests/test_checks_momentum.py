@@ -1,5 +1,5 @@
 """Tests for the checks of lecture 04's new exercises: ``terminal_velocity`` and
-``largest_stable_lr`` (predict, then check), ``momentum_rate`` and ``optimal_momentum``.
+``largest_stable_momentum_lr`` (predict, then check), ``momentum_rate`` and ``optimal_momentum``.
 
 As tests/test_checks.py does for the step functions: right answers (tests/variants/) pass
 for any seed, every mutant (tests/mutants/) fails with the diagnosis of its mistake, hidden
@@ -19,7 +19,7 @@ import course.checks as checks
 from course.checks import CheckFailed, assert_own_implementation
 from course.checks.momentum import DOUBLE_ROOT_TOLERANCE, _rate_cases
 
-FUNCTIONS = ("terminal_velocity", "momentum_rate", "largest_stable_lr", "optimal_momentum")
+FUNCTIONS = ("terminal_velocity", "momentum_rate", "largest_stable_momentum_lr", "optimal_momentum")
 SEEDS = (0, 2718)
 
 #: What the failure message of each mutant must say.
@@ -35,11 +35,11 @@ EXPECTED = {
     ("momentum_rate", "larger_root"): "the larger root is not the larger modulus",
     ("momentum_rate", "old_velocity"): "θ is updated with the old velocity",
     ("momentum_rate", "squared_modulus"): "this is |z|²",
-    ("largest_stable_lr", "gradient_descent"): "2/λ is gradient descent's limit",
-    ("largest_stable_lr", "effective_rate"): "the effective learning rate ε/(1 − α)",
-    ("largest_stable_lr", "critical_damping"): "where the eigenvalues turn real again",
-    ("largest_stable_lr", "nesterov"): "Nesterov momentum's limit",
-    ("largest_stable_lr", "factor_two"): "a factor 2 is missing",
+    ("largest_stable_momentum_lr", "gradient_descent"): "2/λ is gradient descent's limit",
+    ("largest_stable_momentum_lr", "effective_rate"): "the effective learning rate ε/(1 − α)",
+    ("largest_stable_momentum_lr", "critical_damping"): "where the eigenvalues turn real again",
+    ("largest_stable_momentum_lr", "nesterov"): "Nesterov momentum's limit",
+    ("largest_stable_momentum_lr", "factor_two"): "a factor 2 is missing",
     ("optimal_momentum", "alpha_not_squared"): "α is not squared",
     ("optimal_momentum", "kappa_not_sqrt"): "κ is used where √κ belongs",
     ("optimal_momentum", "gradient_descent_step"): "gradient descent's best step",
@@ -63,7 +63,7 @@ def momentum_rate(lam, lr, alpha):
     return max(abs(b + root), abs(b - root)) / 2
 
 
-def largest_stable_lr(lam, alpha):
+def largest_stable_momentum_lr(lam, alpha):
     return 2 * (1 + alpha) / lam
 
 

@@ -31,7 +31,7 @@ EXERCISES = {
     "01-learning-vs-optimization": ("early_stopping_step", "minibatch_gradient"),
     "02-challenges": ("step_increases_cost", "hessian_eigs", "clip_by_norm"),
     "03-sgd": ("sgd_step", "linear_decay", "minibatches"),
-    "04-momentum": ("terminal_velocity", "momentum_rate", "largest_stable_lr", "optimal_momentum", "momentum_step",
+    "04-momentum": ("terminal_velocity", "momentum_rate", "largest_stable_momentum_lr", "optimal_momentum", "momentum_step",
                     "nesterov_step"),
     "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),
     "06-second-order": ("exact_step", "closed_form", "conjugate_gradient", "nonlinear_cg", "bfgs_inverse_update", "bfgs"),

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from course.optim import (
-    Momentum, Nesterov, SGD, largest_stable_lr, momentum_matrix, momentum_rate, momentum_step,
+    Momentum, Nesterov, SGD, largest_stable_momentum_lr, momentum_matrix, momentum_rate, momentum_step,
     optimal_gradient_descent, optimal_momentum, run, stationary_loss, terminal_velocity,
 )
 from course.problems import Quadratic
@@ -64,7 +64,7 @@ def test_rates_in_each_regime():
 @pytest.mark.parametrize("alpha", [0.0, 0.2, 0.5, 0.9, 0.99])
 @pytest.mark.parametrize("lam", [0.5, 4.0])
 def test_the_largest_stable_rate_is_where_the_rate_reaches_one(lam, alpha):
-    limit = largest_stable_lr(lam, alpha)
+    limit = largest_stable_momentum_lr(lam, alpha)
     assert limit == pytest.approx(2 * (1 + alpha) / lam)
     assert momentum_rate(lam, limit * (1 - 1e-6), alpha) < 1
     assert momentum_rate(lam, limit * (1 + 1e-6), alpha) > 1
@@ -160,7 +160,7 @@ def test_stationary_loss_is_infinite_when_the_iteration_diverges_and_zero_withou
     (lambda: momentum_rate(-1.0, 0.1, 0.5), "lam must be non-negative"),
     (lambda: momentum_rate(1.0, 0.0, 0.5), "lr must be positive"),
     (lambda: momentum_rate(1.0, 0.1, 1.0), r"alpha must lie in \[0, 1\)"),
-    (lambda: largest_stable_lr(0.0, 0.5), "lam must be positive"),
+    (lambda: largest_stable_momentum_lr(0.0, 0.5), "lam must be positive"),
     (lambda: optimal_momentum(2.0, 1.0), "lam_min must be <= lam_max"),
     (lambda: optimal_gradient_descent(0.0, 1.0), "lam_min must be positive"),
     (lambda: stationary_loss(1.0, 0.1, 0.5, -1.0), "sigma must be non-negative"),

@@ -25,7 +25,7 @@ from course.checks.failure import CheckFailed, show_unfinished_exercises_without
 from course.checks.initialization import check_coordinate_descent_step, check_ema_update, check_glorot_uniform
 from course.checks.learning import check_early_stopping_step, check_minibatch_gradient
 from course.checks.momentum import (
-    check_largest_stable_lr, check_momentum_rate, check_momentum_step, check_nesterov_step, check_optimal_momentum,
+    check_largest_stable_momentum_lr, check_momentum_rate, check_momentum_step, check_nesterov_step, check_optimal_momentum,
     check_terminal_velocity,
 )
 from course.checks.own_work import assert_own_implementation
@@ -51,7 +51,7 @@ __all__ = [
     "check_ema_update",
     "check_glorot_uniform",
     "check_hessian_eigs",
-    "check_largest_stable_lr",
+    "check_largest_stable_momentum_lr",
     "check_linear_decay",
     "check_minibatch_gradient",
     "check_minibatches",

@@ -1,5 +1,5 @@
 """Checks of lecture 04: ``momentum_step`` and ``nesterov_step`` (the book's velocity form),
-``terminal_velocity`` and ``largest_stable_lr`` (predict, then check), and the rate theory
+``terminal_velocity`` and ``largest_stable_momentum_lr`` (predict, then check), and the rate theory
 ``momentum_rate`` and ``optimal_momentum``."""
 
 from __future__ import annotations
@@ -372,13 +372,13 @@ def check_momentum_rate(fn: Callable, seed: int = 0, reveal: bool = True) -> Non
     verify(MOMENTUM_RATE, fn, _rate_cases(seed), reveal)
 
 
-# --- largest_stable_lr (predict, then check) -------------------------------------------
+# --- largest_stable_momentum_lr (predict, then check) -------------------------------------------
 
 LARGEST_STABLE_LR = Exercise(
-    name="largest_stable_lr",
+    name="largest_stable_momentum_lr",
     params=("lam", "alpha"),
     outputs=("lr",),
-    reference=optim.largest_stable_lr,
+    reference=optim.largest_stable_momentum_lr,
     formula="the ε at which an eigenvalue of M = [[1 − ελ, α], [−ελ, α]] reaches modulus 1",
     scalar=True,
     mistakes=(
@@ -412,8 +412,8 @@ def _stable_cases(seed: int) -> list[Case]:
     ]
 
 
-def check_largest_stable_lr(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
-    """Check a student's ``largest_stable_lr(lam, alpha) -> float``: 2(1 + α)/λ, the largest
+def check_largest_stable_momentum_lr(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
+    """Check a student's ``largest_stable_momentum_lr(lam, alpha) -> float``: 2(1 + α)/λ, the largest
     ε at which momentum converges on f(θ) = ½ λ θ².
 
     Parameters, errors: as :func:`check_momentum_step`.
@@ -480,5 +480,5 @@ def check_optimal_momentum(fn: Callable, seed: int = 0, reveal: bool = True) -> 
     verify(OPTIMAL_MOMENTUM, fn, _optimal_cases(seed), reveal)
 
 
-__all__ = ["check_largest_stable_lr", "check_momentum_rate", "check_momentum_step", "check_nesterov_step",
+__all__ = ["check_largest_stable_momentum_lr", "check_momentum_rate", "check_momentum_step", "check_nesterov_step",
            "check_optimal_momentum", "check_terminal_velocity"]

@@ -4,7 +4,7 @@ Step functions (what students implement): :func:`sgd_step`, :func:`momentum_step
 :func:`nesterov_step`, :func:`adagrad_step`, :func:`rmsprop_step`,
 :func:`rmsprop_nesterov_step`, :func:`adam_step`.
 The rate theory of momentum on a quadratic (lecture 04): :func:`momentum_matrix`,
-:func:`momentum_rate`, :func:`largest_stable_lr`, :func:`optimal_momentum`,
+:func:`momentum_rate`, :func:`largest_stable_momentum_lr`, :func:`optimal_momentum`,
 :func:`optimal_gradient_descent`, :func:`terminal_velocity`, :func:`stationary_loss`.
 Optimizer objects (``init``/``update``, for experiments): :class:`SGD`, :class:`Momentum`,
 :class:`Nesterov`, :class:`AdaGrad`, :class:`RMSProp`, :class:`RMSPropNesterov`,
@@ -24,7 +24,7 @@ from course.optim.optimizers import (
     RMSPropNesterov,
 )
 from course.optim.rates import (
-    largest_stable_lr,
+    largest_stable_momentum_lr,
     momentum_matrix,
     momentum_rate,
     optimal_gradient_descent,
@@ -46,7 +46,7 @@ from course.optim.trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "AdaGrad", "Adam", "Momentum", "Nesterov", "Optimizer", "RMSProp", "RMSPropNesterov",
-    "Trajectory", "adagrad_step", "adam_step", "clip_by_norm", "ema", "largest_stable_lr", "linear_decay",
+    "Trajectory", "adagrad_step", "adam_step", "clip_by_norm", "ema", "largest_stable_momentum_lr", "linear_decay",
     "minibatches", "momentum_matrix", "momentum_rate", "momentum_step", "nesterov_step",
     "optimal_gradient_descent", "optimal_momentum", "polyak_average", "rmsprop_nesterov_step",
     "rmsprop_step", "run", "sgd_step", "stationary_loss", "terminal_velocity", "warmup",

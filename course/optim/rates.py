@@ -9,7 +9,7 @@ with characteristic polynomial z² − (1 + α − ελ) z + α. The error shrin
 ρ(M)ᵏ, ρ(M) being the spectral radius of M (the largest modulus of its
 eigenvalues): :func:`momentum_rate`. The roots multiply to α, so complex roots
 have modulus √α; real roots leave the unit circle through z = −1 when
-ελ = 2(1 + α): :func:`largest_stable_lr`. All eigenvalues of the Hessian in
+ελ = 2(1 + α): :func:`largest_stable_momentum_lr`. All eigenvalues of the Hessian in
 [λ_min, λ_max] converge at the rate √α as soon as (1 − √α)² ≤ ελ ≤ (1 + √α)²
 for each of them; the smallest such √α gives :func:`optimal_momentum`.
 With a constant gradient the velocity tends to −εg/(1 − α): :func:`terminal_velocity`.
@@ -95,7 +95,7 @@ def momentum_rate(lam: float, lr: float, alpha: float) -> float:
     return (abs(t) + math.sqrt(discriminant)) / 2
 
 
-def largest_stable_lr(lam: float, alpha: float) -> float:
+def largest_stable_momentum_lr(lam: float, alpha: float) -> float:
     """The largest learning rate at which momentum converges on f(θ) = ½ λ θ².
 
     Complex roots of z² − (1 + α − ελ) z + α have modulus √α < 1; real roots

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from course import validation as check
 from course.backend import asarray
 from course.optim import (
-    SGD, Momentum, Nesterov, Trajectory, largest_stable_lr, momentum_rate, optimal_gradient_descent,
+    SGD, Momentum, Nesterov, Trajectory, largest_stable_momentum_lr, momentum_rate, optimal_gradient_descent,
     optimal_momentum, run, stationary_loss,
 )
 from course.plotting import (
@@ -462,7 +462,7 @@ def _draw_rate_map(ax: Any) -> None:
     levels = ax.contour(A, E, worst, levels=[0.7, 0.8, 0.9, 0.95], colors="0.3", linewidths=0.6)
     ax.clabel(levels, fontsize=7, fmt="ρ = %.2g")
     a = RATE_MAP_ALPHAS
-    ax.plot(a, [largest_stable_lr(lam_max, x) for x in a], color="darkred", linewidth=1.5,
+    ax.plot(a, [largest_stable_momentum_lr(lam_max, x) for x in a], color="darkred", linewidth=1.5,
             label=r"stability limit $2(1+\alpha)/\lambda_{\max}$")
     ax.plot(a, (1 - np.sqrt(a)) ** 2 / lam_min, color=PALETTE[0], linestyle="--", linewidth=1.8,
             label=r"flat θ₁ critically damped: $(1-\sqrt{\alpha})^2/\lambda_{\min}$")

@@ -4,5 +4,5 @@
 import math
 
 
-def largest_stable_lr(lam, alpha):
+def largest_stable_momentum_lr(lam, alpha):
     return (1 + math.sqrt(alpha)) ** 2 / lam

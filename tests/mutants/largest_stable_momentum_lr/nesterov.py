@@ -2,5 +2,5 @@
 # diagnosis: Nesterov momentum's limit
 
 
-def largest_stable_lr(lam, alpha):
+def largest_stable_momentum_lr(lam, alpha):
     return 2 * (1 + alpha) / ((1 + 2 * alpha) * lam)

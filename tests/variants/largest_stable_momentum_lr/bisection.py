@@ -3,7 +3,7 @@
 import numpy as np
 
 
-def largest_stable_lr(lam, alpha):
+def largest_stable_momentum_lr(lam, alpha):
     def stable(lr):
         M = np.array([[1 - lr * lam, alpha], [-lr * lam, alpha]])
         return np.max(np.abs(np.linalg.eigvals(M))) < 1

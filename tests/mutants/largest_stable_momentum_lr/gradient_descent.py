@@ -2,5 +2,5 @@
 # diagnosis: 2/λ is gradient descent's limit
 
 
-def largest_stable_lr(lam, alpha):
+def largest_stable_momentum_lr(lam, alpha):
     return 2 / lam

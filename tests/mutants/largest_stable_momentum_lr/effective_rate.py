@@ -2,5 +2,5 @@
 # diagnosis: the effective learning rate ε/(1 − α) of a constant slope does not set the limit
 
 
-def largest_stable_lr(lam, alpha):
+def largest_stable_momentum_lr(lam, alpha):
     return 2 * (1 - alpha) / lam

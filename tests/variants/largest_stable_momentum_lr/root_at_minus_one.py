@@ -3,5 +3,5 @@
 import numpy as np
 
 
-def largest_stable_lr(lam, alpha):
+def largest_stable_momentum_lr(lam, alpha):
     return np.float64(1 + (1 + alpha) + alpha) / lam

@@ -2,5 +2,5 @@
 # diagnosis: a factor 2 is missing
 
 
-def largest_stable_lr(lam, alpha):
+def largest_stable_momentum_lr(lam, alpha):
     return (1 + alpha) / lam
