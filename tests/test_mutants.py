@@ -31,7 +31,8 @@ EXERCISES = {
     "01-learning-vs-optimization": ("early_stopping_step", "minibatch_gradient", "batch_size_for_error"),
     "02-challenges": ("step_increases_cost", "largest_stable_lr", "hessian_eigs", "clip_by_norm"),
     "03-sgd": ("sgd_step", "sgd_noise_floor", "linear_decay", "minibatches"),
-    "04-momentum": ("momentum_step", "nesterov_step"),
+    "04-momentum": ("terminal_velocity", "momentum_rate", "largest_stable_momentum_lr", "optimal_momentum",
+                    "momentum_step", "nesterov_step"),
     "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),
     "06-second-order": ("exact_step", "closed_form", "optimal_constant_step", "cg_iterations", "conjugate_gradient",
                         "nonlinear_cg", "bfgs_inverse_update", "bfgs"),
@@ -105,6 +106,12 @@ def failing_test_cells(assignment: str, function: str, exercise_source: str) -> 
     return failures
 
 
+@functools.cache
+def cached_failures(assignment: str, function: str, exercise_source: str) -> dict[str, str]:
+    """:func:`failing_test_cells`, run once per source in a test session."""
+    return failing_test_cells(assignment, function, exercise_source)
+
+
 def mutants(function: str) -> list[Path]:
     return sorted((MUTANTS / function).glob("*.py"))
 
@@ -161,7 +168,7 @@ def test_unfinished_exercise_raises_not_implemented_in_every_test_cell(lecture, 
 @pytest.mark.parametrize("lecture, function, mutant", CASES)
 def test_mutant_fails_a_test_cell(lecture, function, mutant):
     """Some graded cell fails the mutant, and the visible one names its mistake."""
-    failures = failing_test_cells(lecture, function, mutant.read_text())
+    failures = cached_failures(lecture, function, mutant.read_text())
     what = f"{mutant.relative_to(REPO)} ({mutant.read_text().splitlines()[0]})"
     assert failures, f"no graded test cell of {lecture} catches {what}"
     phrase = diagnosis(mutant)
@@ -175,6 +182,16 @@ def test_mutant_fails_a_test_cell(lecture, function, mutant):
         f"the visible test cell {visible} of {lecture} fails {what} without naming the mistake: "
         f"its message lacks {phrase!r}:\n{failures[visible]}"
     )
+
+
+@pytest.mark.parametrize("lecture, function", SOLUTIONS)
+def test_every_graded_cell_fails_some_mutant(lecture, function):
+    """No graded cell is dead weight: each one, hidden ones included, fails some mutant."""
+    caught: set[str] = set()
+    for mutant in mutants(function):
+        caught |= set(cached_failures(lecture, function, mutant.read_text()))
+    cells = {cell_id for cell_id, _ in graded_cells(notebook(lecture), function)}
+    assert cells <= caught, f"no mutant of {function} fails the graded cells {sorted(cells - caught)} of {lecture}"
 
 
 def test_every_mutant_has_a_diagnosis_marker():

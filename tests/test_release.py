@@ -119,7 +119,7 @@ class TestNbgraderMetadata:
 
     @pytest.fixture
     def cells(self, repo, assignment):
-        """The cells that reach the release (model answers are dropped: course/release.py)."""
+        """The cells that reach the release (model answers are dropped: grader/release.py)."""
         nb = _notebook(repo, "solutions", assignment)
         return [(cell, cell.metadata.get("nbgrader")) for cell in nb.cells if not is_model_answer(cell)]
 

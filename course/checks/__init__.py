@@ -26,7 +26,10 @@ from course.checks.demo import exercise_demo
 from course.checks.failure import CheckFailed, show_unfinished_exercises_without_course_frames
 from course.checks.initialization import check_coordinate_descent_step, check_ema_update, check_glorot_uniform
 from course.checks.learning import check_batch_size_for_error, check_early_stopping_step, check_minibatch_gradient
-from course.checks.momentum import check_momentum_step, check_nesterov_step
+from course.checks.momentum import (
+    check_largest_stable_momentum_lr, check_momentum_rate, check_momentum_step, check_nesterov_step,
+    check_optimal_momentum, check_terminal_velocity,
+)
 from course.checks.own_work import assert_own_implementation
 from course.checks.sgd import check_linear_decay, check_minibatches, check_sgd_noise_floor, check_sgd_step
 from course.checks.secondorder import (
@@ -52,15 +55,19 @@ __all__ = [
     "check_glorot_uniform",
     "check_hessian_eigs",
     "check_largest_stable_lr",
+    "check_largest_stable_momentum_lr",
     "check_linear_decay",
     "check_minibatch_gradient",
     "check_minibatches",
+    "check_momentum_rate",
     "check_momentum_step",
     "check_nesterov_step",
+    "check_optimal_momentum",
     "check_rmsprop_step",
     "check_sgd_noise_floor",
     "check_sgd_step",
     "check_step_increases_cost",
+    "check_terminal_velocity",
     "check_bfgs",
     "check_bfgs_inverse_update",
     "check_cg_iterations",

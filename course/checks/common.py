@@ -58,7 +58,8 @@ class Exercise:
 
     ``params`` are the parameter names in order (for messages); ``outputs`` the
     names of the returned values (one name: a bare value, not a tuple);
-    ``scalar`` marks a function returning a number rather than arrays.
+    ``scalar`` marks a function returning numbers rather than arrays (one
+    number, or a tuple of numbers if there are several outputs).
     ``exception_hint`` may add a diagnosis to the message about an exception.
     ``shaped_like`` names, for each output, the parameter whose shape and dtype it
     must have (default: the first array argument, for every output).
@@ -120,6 +121,14 @@ class Case:
     dtype: Any = np.float64
     steps: int = 1
     advance: Advance | None = None
+    #: The largest accepted difference from the reference, where rounding allows more
+    #: than :data:`TOLERANCE` of the dtype (e.g. next to a double root).
+    tolerance: float | None = None
+
+    @property
+    def accepted(self) -> float:
+        """The largest accepted difference from the reference in this case."""
+        return TOLERANCE[np.dtype(self.dtype)] if self.tolerance is None else self.tolerance
 
 
 Step = Callable[[tuple, dict], tuple]
@@ -210,10 +219,14 @@ def _outputs(exercise: Exercise, result: Any, args: tuple) -> tuple[np.ndarray, 
     """Check what the student's function returned and convert it to NumPy arrays."""
     name, outs = exercise.name, exercise.outputs
     if exercise.scalar:
-        value = result.item() if isinstance(result, np.ndarray) and result.size == 1 else result
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise CheckFailed(f"{name} must return a number, got {type(result).__name__}.")
-        return (np.asarray(float(value)),)
+        if len(outs) == 1:
+            return (_number(name, result),)
+        wanted = f"a tuple ({', '.join(outs)}) of numbers"
+        if not isinstance(result, (tuple, list)) or len(result) != len(outs):
+            got = (f"a tuple of {len(result)} values" if isinstance(result, (tuple, list))
+                   else "None (is `return` missing?)" if result is None else f"a single {type(result).__name__}")
+            raise CheckFailed(f"{name} must return {wanted}, got {got}; end with `return {', '.join(outs)}`.")
+        return tuple(_number(name, value, out) for value, out in zip(result, outs))
     if len(outs) == 1:
         if isinstance(result, (tuple, list)):
             raise CheckFailed(
@@ -248,6 +261,15 @@ def _outputs(exercise: Exercise, result: Any, args: tuple) -> tuple[np.ndarray, 
             )
         arrays.append(value)
     return tuple(arrays)
+
+
+def _number(name: str, result: Any, out: str | None = None) -> np.ndarray:
+    """A number returned by a scalar exercise, as a 0-d float64 array."""
+    value = result.item() if isinstance(result, np.ndarray) and result.size == 1 else result
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        what = f"{out} as a number" if out else "a number"
+        raise CheckFailed(f"{name} must return {what}, got {type(result).__name__}.")
+    return np.asarray(float(value))
 
 
 def _shaped_like(exercise: Exercise, args: tuple) -> list[tuple[str, np.ndarray | None]]:
@@ -292,9 +314,9 @@ def plain_step(exercise: Exercise, fn: Callable) -> Step:
         __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
         with np.errstate(all="ignore"):
             result = fn(*args, **kwargs)
-        if exercise.scalar:
-            return (np.asarray(float(result)),)
         values = (result,) if len(exercise.outputs) == 1 else tuple(result)
+        if exercise.scalar:
+            return tuple(np.asarray(float(v)) for v in values)
         return tuple(np.array(v, copy=True) for v in values)
 
     return step
@@ -335,8 +357,8 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
     return min(rel_error(a, b), normwise)
 
 
-def _first_difference(case: Case, args: list[tuple], got: list[tuple], reference: Step,
-                      tol: float) -> tuple[list[tuple], tuple[int, int] | None]:
+def _first_difference(case: Case, args: list[tuple], got: list[tuple], reference: Step
+                      ) -> tuple[list[tuple], tuple[int, int] | None]:
     """Compare a run (the arguments and outputs of each call) one step at a time with
     ``reference`` called on the same arguments, so that rounding never accumulates into
     a comparison of two trajectories; stop at the first step that differs. The
@@ -347,7 +369,7 @@ def _first_difference(case: Case, args: list[tuple], got: list[tuple], reference
         e_out = reference(tuple(a.copy() if isinstance(a, np.ndarray) else a for a in step_args), case.kwargs)
         expected.append(e_out)
         for i, (g, e) in enumerate(zip(g_out, e_out)):
-            if distance(g, e) > tol:
+            if distance(g, e) > case.accepted:
                 return expected, (k, i)
     return expected, None
 
@@ -372,7 +394,7 @@ def diagnose(exercise: Exercise, runs: Sequence[tuple[Case, list[tuple], list[tu
     everywhere, on_failed = [], []
     for mistake in exercise.known_mistakes:
         missed = [case for case, args, got in runs
-                  if _mistake_distance(exercise, mistake, case, args, got) > TOLERANCE[np.dtype(case.dtype)]]
+                  if _mistake_distance(exercise, mistake, case, args, got) > case.accepted]
         if not missed:
             everywhere.append(mistake.diagnosis)
         elif all(case is not failed for case in missed):
@@ -423,8 +445,7 @@ def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool
             if failures:  # report the wrong values found so far first
                 break
             raise
-        expected, where = _first_difference(case, args, got, plain_step(exercise, exercise.reference),
-                                            TOLERANCE[np.dtype(case.dtype)])
+        expected, where = _first_difference(case, args, got, plain_step(exercise, exercise.reference))
         # The run up to its first wrong step: later steps start from the student's wrong state.
         args, got = args[:len(expected)], got[:len(expected)]
         runs.append((case, args, got))

@@ -204,6 +204,10 @@ def _sample_args(name: str) -> tuple | None:
         "linear_decay": (3, 0.1, 0.001, 10),
         "warmup": (3, 0.1, 10),
         "minibatches": (10, 3, np.random.default_rng(0)),
+        "terminal_velocity": (g, 0.1, 0.9),
+        "momentum_rate": (2.0, 0.1, 0.5),
+        "largest_stable_momentum_lr": (2.0, 0.5),
+        "optimal_momentum": (0.5, 8.0),
     }
     return samples.get(name)
 

@@ -15,7 +15,7 @@ L01: :func:`gradient_noise_explorer`, :func:`shuffling_explorer`, :func:`early_s
 L02: :func:`eigendecay_explorer`, :func:`hessian_explorer`, :func:`saddle_escape_explorer`,
 :func:`clipping_explorer`, :func:`power_explorer`.
 L03: :func:`sgd_explorer`, :func:`batch_size_explorer`.
-L04: :func:`momentum_explorer`, :func:`terminal_velocity_explorer`.
+L04: :func:`terminal_velocity_explorer`, :func:`momentum_explorer`, :func:`momentum_rate_explorer`.
 L05: :func:`adaptive_explorer`.
 L06: :func:`zigzag_explorer`, :func:`methods_explorer`, :func:`cg_residual_explorer`, :func:`saddle_explorer`.
 L07: :func:`activations_explorer`, :func:`training_explorer`.
@@ -30,7 +30,7 @@ from course.widgets.challenges import (
 from course.widgets.explorer import Explorer
 from course.widgets.initialization import averaging_explorer, coordinate_descent_explorer, initialization_explorer
 from course.widgets.learning import early_stopping_explorer, gradient_noise_explorer, shuffling_explorer
-from course.widgets.momentum import momentum_explorer, terminal_velocity_explorer
+from course.widgets.momentum import momentum_explorer, momentum_rate_explorer, terminal_velocity_explorer
 from course.widgets.secondorder import cg_residual_explorer, methods_explorer, saddle_explorer, zigzag_explorer
 from course.widgets.sgd import batch_size_explorer, sgd_explorer
 
@@ -50,6 +50,7 @@ __all__ = [
     "initialization_explorer",
     "methods_explorer",
     "momentum_explorer",
+    "momentum_rate_explorer",
     "power_explorer",
     "saddle_escape_explorer",
     "saddle_explorer",

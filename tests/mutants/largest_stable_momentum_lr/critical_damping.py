@@ -1,0 +1,8 @@
+"""Where the eigenvalues become real again, (1 + sqrt(alpha))^2 / lam."""
+# diagnosis: (1 + √α)²/λ is where the eigenvalues turn real again
+
+import math
+
+
+def largest_stable_momentum_lr(lam, alpha):
+    return (1 + math.sqrt(alpha)) ** 2 / lam

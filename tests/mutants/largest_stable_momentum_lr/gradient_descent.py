@@ -1,0 +1,6 @@
+"""Gradient descent's limit 2/lam, momentum ignored."""
+# diagnosis: 2/λ is gradient descent's limit
+
+
+def largest_stable_momentum_lr(lam, alpha):
+    return 2 / lam

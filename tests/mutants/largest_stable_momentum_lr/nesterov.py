@@ -1,0 +1,6 @@
+"""Nesterov momentum's limit."""
+# diagnosis: Nesterov momentum's limit
+
+
+def largest_stable_momentum_lr(lam, alpha):
+    return 2 * (1 + alpha) / ((1 + 2 * alpha) * lam)

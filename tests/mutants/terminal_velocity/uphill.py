@@ -1,0 +1,6 @@
+"""The right speed, pointing uphill."""
+# diagnosis: the velocity points uphill
+
+
+def terminal_velocity(g, lr, alpha):
+    return lr * g / (1 - alpha)
