@@ -17,8 +17,12 @@ Not array-API generic, by design: students' exercises take and return NumPy
 arrays, so the checks build NumPy inputs and compare on the host.
 """
 
-from course.checks.adaptive import check_adagrad_step, check_adam_step, check_rmsprop_step
-from course.checks.batchnorm import check_batchnorm_backward, check_batchnorm_forward, check_batchnorm_inference
+from course.checks.adaptive import (
+    check_adagrad_step, check_adam_step, check_rmsprop_step, check_uncorrected_step_length,
+)
+from course.checks.batchnorm import (
+    check_batchnorm_backward, check_batchnorm_forward, check_batchnorm_inference, check_first_order_decrease,
+)
 from course.checks.challenges import check_clip_by_norm, check_hessian_eigs, check_step_increases_cost
 from course.checks.demo import exercise_demo
 from course.checks.failure import CheckFailed, show_unfinished_exercises_without_course_frames
@@ -46,6 +50,7 @@ __all__ = [
     "check_coordinate_descent_step",
     "check_early_stopping_step",
     "check_ema_update",
+    "check_first_order_decrease",
     "check_glorot_uniform",
     "check_hessian_eigs",
     "check_linear_decay",
@@ -56,6 +61,7 @@ __all__ = [
     "check_rmsprop_step",
     "check_sgd_step",
     "check_step_increases_cost",
+    "check_uncorrected_step_length",
     "check_bfgs",
     "check_bfgs_inverse_update",
     "check_closed_form",
