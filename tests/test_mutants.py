@@ -32,9 +32,9 @@ EXERCISES = {
     "02-challenges": ("step_increases_cost", "hessian_eigs", "clip_by_norm"),
     "03-sgd": ("sgd_step", "linear_decay", "minibatches"),
     "04-momentum": ("momentum_step", "nesterov_step"),
-    "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),
+    "05-adaptive": ("adagrad_step", "rmsprop_step", "uncorrected_step_length", "adam_step"),
     "06-second-order": ("exact_step", "closed_form", "conjugate_gradient", "nonlinear_cg", "bfgs_inverse_update", "bfgs"),
-    "07-batch-norm": ("batchnorm_forward", "batchnorm_backward", "batchnorm_inference"),
+    "07-batch-norm": ("first_order_decrease", "batchnorm_forward", "batchnorm_backward", "batchnorm_inference"),
     "08-init-and-averaging": ("glorot_uniform", "coordinate_descent_step", "ema_update"),
 }
 
