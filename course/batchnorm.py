@@ -32,6 +32,9 @@ __all__ = [
     "batchnorm_backward",
     "batchnorm_forward",
     "batchnorm_inference",
+    "chain_step_terms",
+    "first_order_decrease",
+    "linear_chain_gradient",
 ]
 
 Array = Any
@@ -293,3 +296,85 @@ class BatchNorm:
         if self.dgamma is None:
             raise ValueError("gradients are only known after backward")
         return [self.dgamma, self.dbeta]
+
+
+# -- the book's argument for batch normalization: one step on a deep linear chain ----------
+
+
+def _check_chain(x: float, w: Array) -> tuple[Any, float]:
+    xp = check.float_arrays(w=w)
+    if w.ndim != 1 or w.shape[0] < 1:
+        raise ValueError(f"w must be a 1-D array of the l ≥ 1 weights w₁, …, w_l, got shape {tuple(w.shape)}")
+    return xp, check.real("x", x)
+
+
+def linear_chain_gradient(x: float, w: Array) -> Array:
+    """The gradient g of ŷ = x w₁ w₂ ⋯ w_l with respect to the weights: gᵢ = x ∏_{k≠i} w_k.
+
+    Computed from prefix and suffix products, without dividing by wᵢ, so that a zero
+    weight is fine.
+
+    Parameters
+    ----------
+    x : float
+        The input.
+    w : array, shape (l,)
+        The weights of the l layers (one unit each).
+    """
+    xp, x = _check_chain(x, w)
+    l = w.shape[0]
+    before = [x]  # before[i] = x w₁ ⋯ w_i (the first i weights)
+    for i in range(l - 1):
+        before.append(before[-1] * w[i])
+    after = [1.0]  # after[j] = w_{l−j+1} ⋯ w_l (the last j weights)
+    for i in range(l - 1, 0, -1):
+        after.append(after[-1] * w[i])
+    return xp.stack([xp.asarray(before[i] * after[l - 1 - i], dtype=w.dtype) for i in range(l)])
+
+
+def chain_step_terms(x: float, w: Array, lr: float) -> Array:
+    """ŷ after one gradient step on every layer of ŷ = x w₁ ⋯ w_l, order by order in ε.
+
+    The step wᵢ ← wᵢ − ε gᵢ (g from :func:`linear_chain_gradient`) makes
+    ŷ' = x (w₁ − ε g₁)(w₂ − ε g₂) ⋯ (w_l − ε g_l) = T₀ + T₁ + ⋯ + T_l, where T_k collects the
+    products with k factors −ε gᵢ: T₀ = ŷ, T₁ = −ε gᵀg (the first-order Taylor term),
+    T₂ = ε² x Σ_{i<j} gᵢ gⱼ ∏_{k≠i,j} w_k (e.g. the book's ε² g₁ g₂ ∏_{i≥3} wᵢ for x = 1), …,
+    T_l = x (−ε)^l g₁ ⋯ g_l.
+
+    Parameters
+    ----------
+    x : float
+    w : array, shape (l,)
+    lr : float
+        ε > 0.
+
+    Returns
+    -------
+    array, shape (l + 1,)
+        T₀, T₁, …, T_l; their sum is ŷ after the step.
+    """
+    g = linear_chain_gradient(x, w)
+    xp = get_namespace(w)
+    x, lr = float(x), check.positive("lr", lr)
+    coefficients = xp.ones((1,), dtype=w.dtype)  # of ∏ (w_i − ε g_i) as a polynomial in ε
+    zero = xp.zeros((1,), dtype=w.dtype)
+    for i in range(w.shape[0]):
+        coefficients = (xp.concat([coefficients * w[i], zero]) - xp.concat([zero, coefficients * g[i]]))
+    powers = xp.asarray([lr**k for k in range(w.shape[0] + 1)], dtype=w.dtype)
+    return x * coefficients * powers
+
+
+def first_order_decrease(x: float, w: Array, lr: float) -> float:
+    """The decrease of ŷ = x w₁ ⋯ w_l that the first-order Taylor expansion predicts for the
+    step w ← w − ε g with g = ∇_w ŷ: ε gᵀg = ε Σᵢ (x ∏_{k≠i} w_k)².
+
+    Parameters
+    ----------
+    x : float
+    w : array, shape (l,)
+    lr : float
+        ε > 0.
+    """
+    g = linear_chain_gradient(x, w)
+    xp = get_namespace(w)
+    return check.positive("lr", lr) * float(xp.sum(g * g))

@@ -43,6 +43,8 @@ __all__ = [
     "Quadratic",
     "ill_conditioned",
     "coupled_quadratic",
+    "rotated",
+    "rotation",
     "Rosenbrock",
     "rosenbrock",
     "Saddle",
@@ -244,6 +246,41 @@ def coupled_quadratic(alpha: float, xp: Any = None) -> Quadratic:
     d = 2.0 + 2.0 * alpha
     A = xp.asarray([[d, -2.0], [-2.0, d]], dtype=xp.float64)
     return Quadratic(A, name=f"(x₁ − x₂)² + {alpha:g}(x₁² + x₂²)")
+
+
+def rotation(angle: float) -> np.ndarray:
+    """The NumPy matrix R = [[cos φ, −sin φ], [sin φ, cos φ]] that turns the plane by ``angle`` = φ
+    degrees counterclockwise."""
+    angle = float(angle)
+    if not np.isfinite(angle):
+        raise ValueError(f"angle must be finite, got {angle}")
+    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+    return np.array([[c, -s], [s, c]])
+
+
+def rotated(problem: Quadratic, angle: float) -> Quadratic:
+    """A 2-D quadratic turned by ``angle`` degrees counterclockwise about the origin.
+
+    With the rotation R of :func:`rotation`, the new objective is
+    f_φ(x) = f(Rᵀx): A_φ = R A Rᵀ and b_φ = R b. Its level sets are those of f turned
+    by φ, its eigenvalues are f's, and its eigenvectors are R times f's; gradient
+    descent, which treats every direction alike, runs the same course turned by φ,
+    while methods that act coordinate by coordinate (AdaGrad, RMSProp, Adam,
+    coordinate descent) see another problem.
+
+    Parameters
+    ----------
+    problem : Quadratic
+        With dim = 2.
+    angle : float
+        φ in degrees.
+    """
+    if not isinstance(problem, Quadratic) or problem.dim != 2:
+        raise TypeError(f"problem must be a 2-D course.problems.Quadratic, got {getattr(problem, 'name', problem)!r}")
+    xp = problem.xp
+    R = xp.asarray(rotation(angle), dtype=problem.A.dtype, device=array_api_compat.device(problem.A))
+    A = R @ problem.A @ xp.matrix_transpose(R)
+    return Quadratic((A + xp.matrix_transpose(A)) / 2, R @ problem.b, name=f"{problem.name}, turned by {angle:g}°")
 
 
 class Rosenbrock(Objective):

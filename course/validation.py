@@ -47,6 +47,11 @@ def _real(name: str, value: Any) -> float:
     return value
 
 
+def real(name: str, value: Any) -> float:
+    """``value`` as a float, checked to be a finite real number."""
+    return _real(name, value)
+
+
 def positive(name: str, value: Any) -> float:
     """``value`` as a float, checked to be finite and > 0."""
     value = _real(name, value)

@@ -6,7 +6,10 @@ import numpy as np
 import pytest
 
 from course.backend import to_numpy
-from course.batchnorm import BatchNorm, batchnorm_backward, batchnorm_forward, batchnorm_inference
+from course.batchnorm import (
+    BatchNorm, batchnorm_backward, batchnorm_forward, batchnorm_inference, chain_step_terms, first_order_decrease,
+    linear_chain_gradient,
+)
 from course.gradcheck import numerical_gradient, rel_error
 
 EPS = 1e-5
@@ -172,3 +175,56 @@ def test_bad_input_is_refused_with_the_reason(xp):
         layer.backward(x)
     with pytest.raises(ValueError, match="momentum must lie in"):
         BatchNorm(4, momentum=1.5)
+
+
+# --- the deep linear chain of §1 ----------------------------------------------------------
+
+
+def chain(xp, weights):
+    return xp.asarray(np.asarray(weights, dtype=np.float64), dtype=xp.float64)
+
+
+@pytest.mark.parametrize("weights", [[1.7], [0.5, -2.0], [1.5, 0.7, -1.2, 2.0, 0.9], [1.3, 0.0, 2.0]])
+def test_chain_gradient_is_the_derivative_of_the_product(xp, weights):
+    w = chain(xp, weights)
+    x = 0.8
+    g = to_numpy(linear_chain_gradient(x, w))
+    numerical = numerical_gradient(lambda v: x * np.prod(v), np.asarray(weights, dtype=np.float64))
+    np.testing.assert_allclose(g, numerical, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("lr", [1e-3, 0.05, 0.7])
+def test_chain_terms_add_up_to_the_output_after_the_step(xp, lr):
+    weights = np.array([1.5, 0.7, -1.2, 2.0, 0.9])
+    x = -1.3
+    g = x * np.array([np.prod(np.delete(weights, i)) for i in range(len(weights))])
+    terms = to_numpy(chain_step_terms(x, chain(xp, weights), lr))
+    assert terms.shape == (len(weights) + 1,)
+    assert terms.sum() == pytest.approx(x * np.prod(weights - lr * g), rel=1e-12)
+    assert terms[0] == pytest.approx(x * np.prod(weights), rel=1e-12)
+    assert terms[1] == pytest.approx(-lr * g @ g, rel=1e-12)
+    # the order-2 term: ε² x Σ_{i<j} gᵢ gⱼ ∏_{k≠i,j} w_k
+    second = sum(g[i] * g[j] * np.prod(np.delete(weights, [i, j]))
+                 for i in range(len(weights)) for j in range(i + 1, len(weights)))
+    assert terms[2] == pytest.approx(lr**2 * x * second, rel=1e-12)
+    assert terms[-1] == pytest.approx(x * np.prod(-lr * g), rel=1e-12)
+    assert first_order_decrease(x, chain(xp, weights), lr) == pytest.approx(-terms[1], rel=1e-12)
+
+
+def test_deep_chains_leave_the_first_order_picture_at_small_steps():
+    """Every weight 1.5, ε = 0.001: two layers follow the prediction, sixteen do not."""
+    for layers, close in ((2, True), (16, False)):
+        terms = chain_step_terms(1.0, np.full(layers, 1.5), 1e-3)
+        actual, predicted = -terms[1:].sum(), first_order_decrease(1.0, np.full(layers, 1.5), 1e-3)
+        assert bool(abs(actual / predicted - 1) < 1e-3) is close, (layers, actual, predicted)
+
+
+def test_chain_functions_reject_bad_arguments():
+    with pytest.raises(ValueError, match="1-D array of the l ≥ 1 weights"):
+        linear_chain_gradient(1.0, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="1-D array of the l ≥ 1 weights"):
+        first_order_decrease(1.0, np.ones(0), 0.1)
+    with pytest.raises(ValueError, match="x must be finite"):
+        chain_step_terms(float("inf"), np.ones(3), 0.1)
+    with pytest.raises(ValueError, match="lr must be positive"):
+        chain_step_terms(1.0, np.ones(3), -0.1)

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 MUTANTS = Path(__file__).parent / "mutants"
 VARIANTS = Path(__file__).parent / "variants"
 FUNCTIONS = ("sgd_step", "sgd_noise_floor", "linear_decay", "minibatches", "momentum_step", "nesterov_step",
-             "adagrad_step", "rmsprop_step", "adam_step")
+             "adagrad_step", "rmsprop_step", "adam_step", "uncorrected_step_length")
 SEEDS = (0, 2718)
 
 #: What the failure message of each mutant must say (case-insensitive).
@@ -77,12 +77,14 @@ EXPECTED = {
     ("adagrad_step", "r_updated_after_step"): "updated after the step",
     ("adagrad_step", "in_place"): "modified its argument `r` in place",
     ("adagrad_step", "swapped_returns"): "the returned values are in the wrong order: return theta, r",
+    ("adagrad_step", "sums_absolute_values"): "r sums |g| and the step divides by r",
     ("rmsprop_step", "delta_outside_sqrt"): "δ is outside the square root",
     ("rmsprop_step", "rho_swapped"): "ρ and 1 − ρ are swapped",
     ("rmsprop_step", "r_not_updated"): "r is not updated",
     ("rmsprop_step", "no_sqrt"): "square root is missing",
     ("rmsprop_step", "missing_one_minus_rho"): "1 − ρ is missing",
     ("rmsprop_step", "swapped_returns"): "the returned values are in the wrong order: return theta, r",
+    ("rmsprop_step", "newest_weight_rho"): "the newest squared gradient gets the weight (1 − ρ)ρ",
     ("adam_step", "no_bias_correction"): "without bias correction",
     ("adam_step", "delta_inside_sqrt"): "δ is inside the square root",
     ("adam_step", "zero_based_t"): "0-based",
@@ -94,6 +96,15 @@ EXPECTED = {
     ("adam_step", "paper_efficient_form"): "efficient\" form",
     ("adam_step", "in_place"): "modified its argument `s` in place",
     ("adam_step", "moments_returned_swapped"): "the returned values are in the wrong order: return theta, s, r",
+    ("uncorrected_step_length", "with_correction"): "the length with the bias correction",
+    ("uncorrected_step_length", "simulated_with_correction"): "the length with the bias correction",
+    ("uncorrected_step_length", "no_sqrt"): "the square root is missing",
+    ("uncorrected_step_length", "first_step_only"): "it gives the first step's length",
+    ("uncorrected_step_length", "rhos_swapped"): "ρ₁ and ρ₂ are swapped",
+    ("uncorrected_step_length", "weight_of_start"): "the weight left on the zero start",
+    ("uncorrected_step_length", "decaying_sum"): "the factors 1 − ρ of the averages are missing",
+    ("uncorrected_step_length", "correction_factor"): "the factor the bias correction multiplies the step by",
+    ("uncorrected_step_length", "zero_based_t"): "an off-by-one in t",
 }
 
 #: Right answers written independently of course.optim, as a student might.
@@ -150,6 +161,10 @@ def adam_step(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999, delta=1e-8):
     r = rho2 * r + (1 - rho2) * g * g
     step = lr * (s / (1 - rho1 ** t)) / (np.sqrt(r / (1 - rho2 ** t)) + delta)
     return theta - step, s, r
+
+
+def uncorrected_step_length(t, rho1=0.9, rho2=0.999):
+    return (1.0 - rho1 ** t) / np.sqrt(1.0 - rho2 ** t)
 '''
 
 

@@ -33,10 +33,10 @@ EXERCISES = {
     "03-sgd": ("sgd_step", "sgd_noise_floor", "linear_decay", "minibatches"),
     "04-momentum": ("terminal_velocity", "momentum_rate", "largest_stable_momentum_lr", "optimal_momentum",
                     "momentum_step", "nesterov_step"),
-    "05-adaptive": ("adagrad_step", "rmsprop_step", "adam_step"),
+    "05-adaptive": ("adagrad_step", "rmsprop_step", "uncorrected_step_length", "adam_step"),
     "06-second-order": ("exact_step", "closed_form", "optimal_constant_step", "cg_iterations", "conjugate_gradient",
                         "nonlinear_cg", "bfgs_inverse_update", "bfgs"),
-    "07-batch-norm": ("batchnorm_forward", "batchnorm_backward", "batchnorm_inference"),
+    "07-batch-norm": ("first_order_decrease", "batchnorm_forward", "batchnorm_backward", "batchnorm_inference"),
     "08-init-and-averaging": ("glorot_uniform", "coordinate_descent_step", "ema_update"),
 }
 

@@ -9,6 +9,7 @@ import pytest
 
 from course.backend import to_numpy
 from course.optim import (
+    uncorrected_step_length,
     adagrad_step,
     adam_step,
     momentum_step,
@@ -151,6 +152,24 @@ def test_adam_first_step_has_magnitude_lr_per_coordinate(xp):
     zeros = xp.zeros(4, dtype=xp.float64)
     new, _, _ = adam_step(zeros, zeros, zeros, g, 1, lr=0.01)
     np.testing.assert_allclose(np.abs(to_numpy(new)), 0.01, rtol=1e-4)
+
+
+@pytest.mark.parametrize("rho1, rho2", [(0.9, 0.999), (0.5, 0.99), (0.8, 0.8)])
+def test_uncorrected_step_length_is_that_of_adam_without_correction(rho1, rho2):
+    g = np.array([2.5, -1e3])  # constant, |g| ≫ δ, of two scales: the length is per coordinate
+    s, r = np.zeros(2), np.zeros(2)
+    for t in range(1, 60):
+        s, r = rho1 * s + (1 - rho1) * g, rho2 * r + (1 - rho2) * g * g
+        np.testing.assert_allclose(np.abs(s) / np.sqrt(r), uncorrected_step_length(t, rho1, rho2), rtol=1e-12)
+    assert uncorrected_step_length(1) == pytest.approx(0.1 / math.sqrt(0.001))
+    assert uncorrected_step_length(10**6) == pytest.approx(1.0)
+
+
+def test_uncorrected_step_length_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="t must be >= 1"):
+        uncorrected_step_length(0)
+    with pytest.raises(ValueError, match=r"rho2 must lie in \[0, 1\)"):
+        uncorrected_step_length(3, 0.9, 1.0)
 
 
 def test_momentum_reaches_terminal_velocity():

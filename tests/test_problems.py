@@ -24,6 +24,8 @@ from course.problems import (
     ill_conditioned,
     logistic_regression,
     rosenbrock,
+    rotated,
+    rotation,
     saddle,
 )
 
@@ -200,6 +202,33 @@ def test_coupled_quadratic(xp):
         assert float(q(arr(xp, [x1, x2]))) == pytest.approx(expected, rel=1e-12)
     np.testing.assert_allclose(q.eigenvalues, [2 * alpha, 4 + 2 * alpha], rtol=1e-12)
     np.testing.assert_array_equal(q.minimizer, [0.0, 0.0])
+
+
+@pytest.mark.parametrize("angle", [0.0, 30.0, 45.0, 90.0, -120.0])
+def test_a_rotated_quadratic_is_the_same_problem_turned(angle, xp):
+    q = Quadratic(coupled_quadratic(0.3, xp=xp).A, arr(xp, [1.0, -2.0]))  # b ≠ 0: the minimizer turns too
+    turned = rotated(q, angle)
+    R = rotation(angle)
+    np.testing.assert_allclose(R @ R.T, np.eye(2), atol=1e-15)
+    np.testing.assert_allclose(turned.eigenvalues, q.eigenvalues, rtol=1e-12)
+    np.testing.assert_allclose(turned.minimizer, R @ q.minimizer, rtol=1e-12, atol=1e-12)
+    for point in random_points(q):
+        x = np.asarray(point, dtype=np.float64)
+        here, there = arr(xp, list(x)), arr(xp, list(R @ x))
+        assert float(turned(there)) == pytest.approx(float(q(here)), rel=1e-12)
+        np.testing.assert_allclose(to_numpy(turned.grad(there)), R @ to_numpy(q.grad(here)), rtol=1e-12, atol=1e-12)
+    assert get_namespace(turned.A) is get_namespace(q.A) and f"turned by {angle:g}°" in turned.name
+
+
+def test_rotation_turns_counterclockwise_and_rotated_checks_its_problem():
+    np.testing.assert_allclose(rotation(90.0) @ [1.0, 0.0], [0.0, 1.0], atol=1e-15)
+    np.testing.assert_allclose(rotation(0.0), np.eye(2))
+    with pytest.raises(ValueError, match="angle must be finite"):
+        rotation(float("nan"))
+    with pytest.raises(TypeError, match="2-D course.problems.Quadratic"):
+        rotated(rosenbrock, 10.0)
+    with pytest.raises(TypeError, match="2-D course.problems.Quadratic"):
+        rotated(Quadratic(np.eye(3)), 10.0)
 
 
 def test_quadratic_rejects_bad_matrices():

@@ -19,10 +19,11 @@ from nbclient import NotebookClient
 from PIL import Image
 
 from course import widgets
-from course.optim import AdaGrad, Adam, RMSProp, run
-from course.problems import rosenbrock
+from course.backend import asarray
+from course.optim import SGD, AdaGrad, Adam, Momentum, RMSProp, run
+from course.problems import rosenbrock, rotation
 from course.widgets import Explorer
-from course.widgets.adaptive import effective_rates
+from course.widgets.adaptive import METHODS, noise_sequence, rotated_valley, run_2d, setting
 from course.widgets.momentum import VALLEY_START
 from course.widgets.sgd import learning_rate
 
@@ -271,10 +272,11 @@ def test_learning_rate_schedules():
 
 
 def test_keyword_arguments_set_the_initial_controls():
-    w = widgets.adaptive_explorer(problem="quadratic", adagrad_lr=0.5, rmsprop_lr=0.01, adam_lr=0.05, steps=20)
+    w = widgets.adaptive_explorer(problem="quadratic", adagrad_lr=0.5, rmsprop_lr=0.01, adam_lr=0.05, angle=30.0,
+                                  steps=20)
     assert w.values == {"problem": "quadratic", "gd_lr": 0.001, "momentum_lr": 0.0002, "adagrad_lr": 0.5,
-                        "rmsprop_lr": 0.01, "adam_lr": 0.05}
-    assert w.figure.axes[0].get_title() == "f(θ) = 0.1 θ₁² + 2 θ₂²"
+                        "rmsprop_lr": 0.01, "adam_lr": 0.05, "noise": 0.0, "angle": 30.0, "schedule": "constant"}
+    assert w.figure.axes[0].get_title() == "0.1 θ₁² + 2 θ₂² rotated by 30°"
     w.controls["problem"].value = "rosenbrock"
     assert w.figure.axes[0].get_title() == "Rosenbrock"
     assert w.figure.axes[0].get_xlim() == (-2.0, 2.0) and w.full_draws == 2, "new contours: a whole redraw"
@@ -297,6 +299,8 @@ def test_keyword_arguments_set_the_initial_controls():
         (widgets.batch_size_explorer, {"batch_size": 3}, "batch size m must be one of"),
         (widgets.saddle_escape_explorer, {"noise": 0.5}, "noise must be one of"),
         (widgets.adaptive_explorer, {"problem": "beale"}, "problem must be one of"),
+        (widgets.adaptive_explorer, {"noise": 0.2}, "gradient noise σ must be one of"),
+        (widgets.adaptive_explorer, {"schedule": "cosine"}, "learning rate must be one of"),
         (widgets.terminal_velocity_explorer, {"steps": 0}, "steps must be >= 1"),
     ],
 )
@@ -353,20 +357,118 @@ def test_explorers_leave_no_pyplot_figures(explorers):
     assert plt.get_fignums() == []
 
 
-@pytest.mark.parametrize("optimizer", [AdaGrad(0.5), RMSProp(0.01), Adam(0.05)], ids=["adagrad", "rmsprop", "adam"])
-def test_effective_rates_are_the_scaling_of_the_steps_taken(optimizer):
-    trajectory = run(optimizer, rosenbrock, np.array([-1.2, 1.0]), 40)
-    grads = np.stack([rosenbrock.grad(theta) for theta in trajectory.iterates[:-1]])
-    rates = effective_rates(optimizer, grads)
-    steps = np.diff(trajectory.iterates, axis=0)
-    if isinstance(optimizer, Adam):  # Adam scales the bias-corrected average ŝ, not g
+# --- adaptive_explorer: its own fast runs, noise, a decaying rate and a turned valley --------
+
+OPTIMIZERS = {"gd_lr": SGD, "momentum_lr": lambda lr: Momentum(lr, 0.9), "adagrad_lr": AdaGrad,
+              "rmsprop_lr": RMSProp, "adam_lr": Adam}
+
+
+def fast_run(method, problem="quadratic", lr=0.1, angle=0.0, sigma=0.0, schedule="constant", steps=40):
+    grad, value, start, R = setting(problem, angle)
+    rate = learning_rate(schedule, lr, steps)
+    rates = [rate(k) for k in range(steps)] if callable(rate) else [rate] * steps
+    return run_2d(method, rates, grad, value, start, sigma * noise_sequence(steps) @ R.T)
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.parametrize("problem, lr, angle", [("quadratic", 0.2, 30.0), ("rosenbrock", 0.0005, 0.0)])
+def test_the_explorers_runs_are_those_of_course_optim(method, problem, lr, angle):
+    """Noisy gradients (the fixed sequence), a decaying rate, a turned valley: the same iterates
+    as course.optim.run with the optimizer objects."""
+    steps, sigma = 40, 0.5
+    objective = rotated_valley(angle) if problem == "quadratic" else rosenbrock
+    _, _, start, R = setting(problem, angle)
+    noise = asarray(sigma * noise_sequence(steps) @ R.T)
+    calls = []
+
+    def noisy_gradient(theta):
+        calls.append(None)
+        return objective.grad(theta) + noise[len(calls) - 1]
+
+    optimizer = OPTIMIZERS[method](learning_rate("linear decay", lr, steps))
+    expected = run(optimizer, objective, asarray(start), steps, grad_fn=noisy_gradient)
+    trajectory, _ = fast_run(method, problem, lr, angle, sigma, "linear decay", steps)
+    assert trajectory.success and expected.success
+    np.testing.assert_allclose(trajectory.iterates, expected.iterates, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(trajectory.losses, expected.losses, rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("method", ["gd_lr", "adagrad_lr", "rmsprop_lr", "adam_lr"])
+def test_the_rates_shown_are_the_scaling_of_the_steps_taken(method):
+    steps, sigma = 40, 0.3
+    trajectory, rates = fast_run(method, "quadratic", 0.3, 20.0, sigma, "linear decay", steps)
+    grad, _, _, R = setting("quadratic", 20.0)
+    noise = sigma * noise_sequence(steps) @ R.T
+    grads = np.array([grad(*theta) for theta in trajectory.iterates[:-1]]) + noise
+    if method == "adam_lr":  # Adam scales the bias-corrected average ŝ, not g
         s, direction = np.zeros(2), np.empty_like(grads)
         for t, g in enumerate(grads, start=1):
-            s = optimizer.rho1 * s + (1 - optimizer.rho1) * g
-            direction[t - 1] = s / (1 - optimizer.rho1**t)
+            s = 0.9 * s + 0.1 * g
+            direction[t - 1] = s / (1 - 0.9**t)
     else:
         direction = grads
-    np.testing.assert_allclose(steps, -rates * direction, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(np.diff(trajectory.iterates, axis=0), -rates * direction, rtol=1e-9, atol=1e-14)
+    if method == "gd_lr":
+        np.testing.assert_allclose(rates[:, 0], [learning_rate("linear decay", 0.3, steps)(k) for k in range(steps)])
+
+
+def test_gradient_descent_and_momentum_run_the_same_course_turned():
+    for method, lr in (("gd_lr", 0.3), ("momentum_lr", 0.05)):
+        flat, _ = fast_run(method, lr=lr, sigma=1.0, steps=100)
+        for angle in (20.0, 45.0, 90.0):
+            turned, _ = fast_run(method, lr=lr, angle=angle, sigma=1.0, steps=100)
+            np.testing.assert_allclose(turned.losses, flat.losses, rtol=1e-9)
+            np.testing.assert_allclose(turned.iterates, flat.iterates @ rotation(angle).T, rtol=1e-9, atol=1e-12)
+
+
+def test_per_coordinate_rates_lose_their_grip_on_a_turned_valley():
+    aligned, aligned_rates = fast_run("adagrad_lr", lr=3.0, steps=100)
+    turned, turned_rates = fast_run("adagrad_lr", lr=3.0, angle=45.0, steps=100)
+    plain, _ = fast_run("gd_lr", lr=0.3, angle=45.0, steps=100)
+    assert aligned.losses[-1] < 1e-20 < 1e-8 < turned.losses[-1]
+    assert turned.losses[-1] < 10 * plain.losses[-1], "turned by 45°, AdaGrad is no better than gradient descent"
+    assert aligned_rates[-1, 0] / aligned_rates[-1, 1] > 3, "aligned: the flat θ₁ gets the larger rate"
+    assert abs(turned_rates[-1, 0] / turned_rates[-1, 1] - 1) < 0.1, "at 45° both coordinates get the same rate"
+
+
+def test_a_decaying_rate_lowers_the_noise_floor_that_a_constant_one_keeps():
+    for method, lr in (("gd_lr", 0.3), ("adam_lr", 0.3)):
+        constant, _ = fast_run(method, lr=lr, sigma=1.0, steps=500)
+        decaying, _ = fast_run(method, lr=lr, sigma=1.0, schedule="linear decay", steps=500)
+        assert decaying.losses[-100:].mean() < constant.losses[-100:].mean() / 10, method
+    noiseless, _ = fast_run("gd_lr", lr=0.3, steps=500)
+    assert noiseless.losses[-1] < 1e-20
+
+
+def test_the_noise_is_one_fixed_sequence_and_the_new_controls_redraw():
+    w = widgets.adaptive_explorer(problem="quadratic", gd_lr=0.3, steps=60)
+    path = next(line for line in w.figure.axes[0].get_lines() if line.get_label() == "gradient descent")
+    quiet = path.get_xydata().copy()
+    for control, value in (("noise", 1.0), ("schedule", "linear decay"), ("angle", 45.0)):
+        png = w.png
+        w.controls[control].value = value
+        assert w.png != png, f"moving {control} must change the picture"
+    assert w.full_draws == 1, "the new controls only move animated artists"
+    assert_shows_its_figure(w)
+    expected, _ = fast_run("gd_lr", lr=0.3, angle=45.0, sigma=1.0, schedule="linear decay", steps=60)
+    np.testing.assert_allclose(path.get_xydata(), expected.iterates)
+    for control, value in (("noise", 0.0), ("schedule", "constant"), ("angle", 0.0)):
+        w.controls[control].value = value
+    np.testing.assert_array_equal(path.get_xydata(), quiet)
+    assert "noise σ = 0" in w.figure.axes[1].get_title()
+
+
+def test_the_angle_is_disabled_where_it_changes_nothing():
+    w = widgets.adaptive_explorer(problem="quadratic", steps=20)
+    assert not w.controls["angle"].disabled
+    w.controls["problem"].value = "rosenbrock"
+    assert w.controls["angle"].disabled
+    before = [line.get_xydata().copy() for line in w.figure.axes[0].get_lines()]
+    w.controls["angle"].value = 45.0
+    after = [line.get_xydata() for line in w.figure.axes[0].get_lines()]
+    assert all(np.array_equal(a, b) for a, b in zip(before, after))
+    w.controls["problem"].value = "quadratic"
+    assert not w.controls["angle"].disabled and "45°" in w.figure.axes[0].get_title()
 
 
 def test_an_explorer_runs_headless_in_a_kernel(tmp_path):

@@ -12,9 +12,9 @@ from course import init, widgets
 from course.backend import asarray, to_numpy
 from course.coordinate import averaged_iterates, coordinate_descent
 from course.optim import SGD, run
-from course.problems import coupled_quadratic
+from course.problems import coupled_quadratic, rotated
 from course.widgets.initialization import (
-    AVERAGING_START, COORDINATE_START, INITS, SCALES, SERIES, level_set, scale_sweep,
+    AVERAGING_START, COORDINATE_START, INITS, SCALES, SERIES, level_set, scale_sweep, sweep_factor,
 )
 from course.widgets.momentum import valley
 
@@ -24,7 +24,7 @@ EXPLORERS = {
                        {"init": ["U(±1/√m)", "orthogonal", "sparse (k = 15)"], "activation": ["ReLU"],
                         "scale": [0.5, 1.4, 3.0]}),
     "coordinate_descent": (widgets.coordinate_descent_explorer, {"sweeps": 20},
-                           {"alpha": [0.001, 0.1, 10.0]}),
+                           {"alpha": [0.001, 0.1, 10.0], "angle": [20.0, 45.0, 90.0]}),
     "averaging": (widgets.averaging_explorer, {"steps": 60}, {"lr": [0.3, 0.45], "alpha": [0.5, 0.99]}),
 }
 MOVES = [pytest.param(name, control, value, id=f"{name}-{control}={value}")
@@ -139,6 +139,31 @@ def test_level_sets_are_level_sets():
         points = level_set(alpha, 0.7)
         f = (points[:, 0] - points[:, 1]) ** 2 + alpha * (points ** 2).sum(axis=1)
         np.testing.assert_allclose(f, alpha * 0.7 ** 2, rtol=1e-10)
+        for angle in (20.0, 45.0):
+            turned = rotated(coupled_quadratic(alpha, xp=np), angle)
+            np.testing.assert_allclose(turned.values(level_set(alpha, 0.7, angle=angle)), alpha * 0.7**2, rtol=1e-10)
+
+
+@pytest.mark.parametrize("angle", [20.0, 60.0, 90.0])
+def test_the_turned_staircase_is_coordinate_descent_on_the_turned_problem(angle):
+    w = widgets.coordinate_descent_explorer(alpha=0.1, sweeps=15)
+    w.controls["angle"].value = angle
+    stairs = animated_line(w.figure.axes[0], "staircase")
+    expected = coordinate_descent(rotated(coupled_quadratic(0.1, xp=np), angle), np.asarray(COORDINATE_START), 15)
+    np.testing.assert_allclose(np.asarray(stairs.get_xydata()), expected, rtol=1e-12, atol=1e-15)
+    losses = animated_line(w.figure.axes[1], "coordinate descent: $f$ after sweep $k$").get_ydata()
+    np.testing.assert_allclose(losses[2:] / losses[1:-1], sweep_factor(0.1, angle), rtol=1e-8)
+    assert f"φ = {angle:g}°" in w.figure.axes[0].get_title()
+
+
+def test_turned_by_45_degrees_one_sweep_reaches_the_minimum():
+    w = widgets.coordinate_descent_explorer(alpha=0.001, angle=45.0)
+    stairs = animated_line(w.figure.axes[0], "staircase").get_xydata()
+    np.testing.assert_allclose(stairs[2], [0.0, 0.0], atol=1e-12)
+    assert "one sweep reaches the minimum" in w.figure.axes[0].get_title()
+    assert len(animated_line(w.figure.axes[1], "coordinate descent: $f$ after sweep $k$").get_xdata()) == 1
+    assert sweep_factor(0.001, 0.0) == pytest.approx(1.001**-4) == sweep_factor(0.001, 90.0)
+    assert sweep_factor(0.001, 45.0) < 1e-20
 
 
 def test_loss_per_sweep_falls_by_the_predicted_rate():

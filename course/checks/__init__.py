@@ -17,8 +17,12 @@ Not array-API generic, by design: students' exercises take and return NumPy
 arrays, so the checks build NumPy inputs and compare on the host.
 """
 
-from course.checks.adaptive import check_adagrad_step, check_adam_step, check_rmsprop_step
-from course.checks.batchnorm import check_batchnorm_backward, check_batchnorm_forward, check_batchnorm_inference
+from course.checks.adaptive import (
+    check_adagrad_step, check_adam_step, check_rmsprop_step, check_uncorrected_step_length,
+)
+from course.checks.batchnorm import (
+    check_batchnorm_backward, check_batchnorm_forward, check_batchnorm_inference, check_first_order_decrease,
+)
 from course.checks.challenges import (
     check_clip_by_norm, check_hessian_eigs, check_largest_stable_lr, check_step_increases_cost,
 )
@@ -52,6 +56,7 @@ __all__ = [
     "check_coordinate_descent_step",
     "check_early_stopping_step",
     "check_ema_update",
+    "check_first_order_decrease",
     "check_glorot_uniform",
     "check_hessian_eigs",
     "check_largest_stable_lr",
@@ -68,6 +73,7 @@ __all__ = [
     "check_sgd_step",
     "check_step_increases_cost",
     "check_terminal_velocity",
+    "check_uncorrected_step_length",
     "check_bfgs",
     "check_bfgs_inverse_update",
     "check_cg_iterations",

@@ -1,4 +1,4 @@
-"""Checks of lecture 05: ``adagrad_step``, ``rmsprop_step`` and ``adam_step``.
+"""Checks of lecture 05: ``adagrad_step``, ``rmsprop_step``, ``uncorrected_step_length`` and ``adam_step``.
 
 Where δ sits (inside or outside the square root) changes the result by only
 about 1e-10 for ordinary gradients, so every check also runs steps with tiny
@@ -7,6 +7,7 @@ gradients (1e-8 to 1e-6) and with a large δ passed explicitly.
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -54,6 +55,9 @@ ADAGRAD = Exercise(
                 lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + np.sqrt(r)) * g, r + g * g)),
         Mistake("the updated r is not returned (it returns the old r)",
                 lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + np.sqrt(r + g * g)) * g, r)),
+        Mistake("r sums |g| and the step divides by r: that step does not depend on the scale of g either, but it "
+                "shrinks like 1/t, not 1/√t; AdaGrad sums the squares, r ← r + g ⊙ g, and divides by δ + √r",
+                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + r + np.abs(g)) * g, r + np.abs(g))),
     ),
 )
 
@@ -147,6 +151,10 @@ RMSPROP = Exercise(
         Mistake("the factor 1 − ρ is missing: r ← ρ r + (1 − ρ) g ⊙ g",
                 lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(
                     theta, r, g, lr, rho, delta, decay=lambda r, g: rho * r + g * g)),
+        Mistake("the newest squared gradient gets the weight (1 − ρ)ρ: in r_t = (1 − ρ) Σ_k ρ^(t−k) g_k ⊙ g_k the "
+                "newest (k = t) has weight 1 − ρ, so r ← ρ r + (1 − ρ) g ⊙ g, not ρ (r + (1 − ρ) g ⊙ g)",
+                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(
+                    theta, r, g, lr, rho, delta, decay=lambda r, g: rho * (r + (1 - rho) * g * g))),
     ),
 )
 
@@ -325,4 +333,74 @@ def check_adam_step(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
     verify(ADAM, fn, _adam_cases(seed), reveal)
 
 
-__all__ = ["check_adagrad_step", "check_adam_step", "check_rmsprop_step"]
+# --- uncorrected_step_length (predict, then check) ----------------------------------
+
+
+_OFF_BY_ONE_T = ("an off-by-one in t: on step t the moments hold t gradients, s_t = (1 − ρ₁ᵗ) g "
+                            "(t = 1 is the first step)")
+
+UNCORRECTED = Exercise(
+    name="uncorrected_step_length",
+    params=("t", "rho1", "rho2"),
+    outputs=("length",),
+    reference=optim.uncorrected_step_length,
+    formula="unroll s_t and r_t for a constant g from s₀ = r₀ = 0, then divide |s_t| by √r_t",
+    scalar=True,
+    exception_hint=lambda exc: f"It looks like {_OFF_BY_ONE_T}." if isinstance(exc, ZeroDivisionError) else "",
+    mistakes=(
+        Mistake("the length with the bias correction (ŝ/√r̂ = 1 for a constant g); without it, s_t and r_t "
+                "keep the factors 1 − ρ₁ᵗ and 1 − ρ₂ᵗ of their zero start",
+                lambda t, rho1=0.9, rho2=0.999: 1.0),
+        Mistake("the square root is missing: the step divides s_t by √r_t, and r_t = (1 − ρ₂ᵗ) g², so the "
+                "factor 1 − ρ₂ᵗ enters under a square root",
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho1**t) / (1 - rho2**t)),
+        Mistake("ρ₁ and ρ₂ are swapped: ρ₁ decays the first moment s (the numerator), ρ₂ the second moment r",
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho2**t) / math.sqrt(1 - rho1**t)),
+        Mistake("it gives the first step's length, (1 − ρ₁)/√(1 − ρ₂), at every t: after t steps of a "
+                "constant g the weights of the average add up to 1 − ρᵗ, not 1 − ρ",
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho1) / math.sqrt(1 - rho2)),
+        Mistake("it uses ρᵗ, the weight left on the zero start, instead of 1 − ρᵗ, the weight the gradients "
+                "have gathered: s_t = (1 − ρ₁ᵗ) g",
+                lambda t, rho1=0.9, rho2=0.999: rho1**t / math.sqrt(rho2**t)),
+        Mistake("the factors 1 − ρ of the averages are missing: s ← ρ₁ s + (1 − ρ₁) g gives s_t = (1 − ρ₁ᵗ) g, "
+                "not (1 − ρ₁ᵗ)/(1 − ρ₁) g (a decaying sum, not an average)",
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho1**t) / (1 - rho1) / math.sqrt((1 - rho2**t) / (1 - rho2))),
+        Mistake("it gives the factor the bias correction multiplies the step by, √(1 − ρ₂ᵗ)/(1 − ρ₁ᵗ), the "
+                "inverse of the uncorrected length",
+                lambda t, rho1=0.9, rho2=0.999: math.sqrt(1 - rho2**t) / (1 - rho1**t)),
+        Mistake(_OFF_BY_ONE_T,
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho1 ** (t + 1)) / math.sqrt(1 - rho2 ** (t + 1))),
+        Mistake(_OFF_BY_ONE_T,
+                lambda t, rho1=0.9, rho2=0.999: float((1 - np.float64(rho1) ** (t - 1))
+                                                      / np.sqrt(1 - np.float64(rho2) ** (t - 1)))),
+    ),
+)
+
+
+def _uncorrected_case(label: str, ts: list[int], rho1: float | None = None, rho2: float | None = None) -> Case:
+    rhos = () if rho1 is None else (rho1, rho2)
+    return Case(label, (ts[0], *rhos), steps=len(ts), advance=lambda k, args, out: (ts[k], *args[1:]))
+
+
+def _uncorrected_cases(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    late = sorted(int(v) for v in rng.integers(20, 5000, 3))
+    return [
+        _uncorrected_case("for the first steps t = 1, …, 15 with the default ρ₁ and ρ₂", list(range(1, 16))),
+        _uncorrected_case("for a few later steps, then t = 1, 2, 3", [*late, 1, 2, 3],
+                          pick(rng, 0.5, 0.95, 2), pick(rng, 0.99, 0.9999, 4)),
+        _uncorrected_case("for steps t = 1, …, 6 with ρ₁ = ρ₂", list(range(1, 7)), *(2 * [pick(rng, 0.6, 0.95, 2)])),
+    ]
+
+
+def check_uncorrected_step_length(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
+    """Check a student's ``uncorrected_step_length(t, rho1=0.9, rho2=0.999) -> float``.
+
+    The length of Adam's step t without bias correction, in units of ε, for a constant
+    gradient (|g| ≫ δ): (1 − ρ₁ᵗ)/√(1 − ρ₂ᵗ). Parameters, errors: as :func:`check_adagrad_step`.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    verify(UNCORRECTED, fn, _uncorrected_cases(seed), reveal)
+
+
+__all__ = ["check_adagrad_step", "check_adam_step", "check_rmsprop_step", "check_uncorrected_step_length"]

@@ -1,4 +1,5 @@
-"""Checks of lecture 07: ``batchnorm_forward``, ``batchnorm_backward`` and ``batchnorm_inference``.
+"""Checks of lecture 07: ``first_order_decrease``, ``batchnorm_forward``, ``batchnorm_backward`` and
+``batchnorm_inference``.
 
 The cache that ``batchnorm_forward`` returns is the student's own (any layout), so
 the forward pass is checked on its output alone, after a call that checks it
@@ -167,6 +168,15 @@ BACKWARD = Exercise(
 )
 
 
+def _folded(shift: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """Inference as the affine map a ⊙ x + b with a = γ/√(σ̄² + δ) and a wrong shift b = shift(a, …)."""
+    def mistake(x, gamma, beta, running_mean, running_var, eps=1e-5):
+        a = gamma / np.sqrt(running_var + eps)
+        return a * x + shift(a, gamma, beta, running_mean)
+
+    return mistake
+
+
 def _inference_mistake(statistics: str = "running", denominator: Callable | None = None,
                        swap: bool = False) -> Callable[..., np.ndarray]:
     def mistake(x, gamma, beta, running_mean, running_var, eps=1e-5):
@@ -186,7 +196,8 @@ INFERENCE = Exercise(
     params=("x", "gamma", "beta", "running_mean", "running_var"),
     outputs=("out",),
     reference=batchnorm.batchnorm_inference,
-    formula="out = γ (x − μ̄)/√(σ̄² + δ) + β with μ̄ = running_mean, σ̄² = running_var",
+    formula="training mode's transform with μ̄ = running_mean and σ̄² = running_var in place of the batch's "
+            "statistics (as an affine map a ⊙ x + b)",
     mistakes=(
         Mistake("batch statistics are used at inference: normalize with the running averages μ̄ = "
                 "running_mean and σ̄² = running_var, so that an example's output does not depend on the "
@@ -203,6 +214,14 @@ INFERENCE = Exercise(
         Mistake("the unbiased factor m/(m − 1) is applied at inference; it belongs to the running "
                 "average of the variance in training, running_var already holds it",
                 _inference_mistake("unbiased")),
+        Mistake("the shift of the affine map is β − μ̄: the mean is subtracted before the scaling, so the shift "
+                "is b = β − a ⊙ μ̄ with the scale a = γ/√(σ̄² + δ)",
+                _folded(lambda a, gamma, beta, mean: beta - mean)),
+        Mistake("the shift of the affine map is β − γ ⊙ μ̄: the mean is divided by √(σ̄² + δ) too, so the shift "
+                "is b = β − a ⊙ μ̄ with the scale a = γ/√(σ̄² + δ)",
+                _folded(lambda a, gamma, beta, mean: beta - gamma * mean)),
+        Mistake("the shift of the affine map has the wrong sign: y = a ⊙ (x − μ̄) + β = a ⊙ x + (β − a ⊙ μ̄)",
+                _folded(lambda a, gamma, beta, mean: beta + a * mean)),
     ),
 )
 
@@ -455,4 +474,68 @@ def check_batchnorm_inference(fn: Callable, seed: int = 0, reveal: bool = True) 
     verify(INFERENCE, fn, _inference_cases(seed), reveal)
 
 
-__all__ = ["check_batchnorm_backward", "check_batchnorm_forward", "check_batchnorm_inference"]
+# --- first_order_decrease (predict, then check) ---------------------------------------------
+
+
+def _products_but_one(x: float, w: np.ndarray) -> np.ndarray:
+    """x ∏_{k≠i} w_k for every i (w has no zeros in the cases)."""
+    return x * np.prod(w) / w
+
+
+FIRST_ORDER = Exercise(
+    name="first_order_decrease",
+    params=("x", "w", "lr"),
+    outputs=("decrease",),
+    reference=batchnorm.first_order_decrease,
+    formula="the first-order Taylor term of ŷ(w − ε g) − ŷ(w) with g = ∇_w ŷ, for ŷ = x w₁ ⋯ w_l",
+    scalar=True,
+    mistakes=(
+        Mistake("it gives the norm ε‖g‖ of the gradient; the first-order change of ŷ along −ε g is −ε gᵀg, "
+                "the squared norm",
+                lambda x, w, lr: lr * float(np.linalg.norm(_products_but_one(x, w)))),
+        Mistake("it sums the gradient, ε Σᵢ gᵢ; the first-order change is ∇ŷ · (−ε g) = −ε gᵀg = −ε Σᵢ gᵢ²",
+                lambda x, w, lr: lr * float(np.sum(_products_but_one(x, w)))),
+        Mistake("gᵢ = ∂ŷ/∂wᵢ is taken as ŷ = x ∏_k w_k itself; wᵢ is the one factor the derivative removes: "
+                "gᵢ = x ∏_{k≠i} w_k",
+                lambda x, w, lr: lr * len(w) * float(x * np.prod(w)) ** 2),
+        Mistake("ε is missing: the step is −ε g, so the first-order change is −ε gᵀg",
+                lambda x, w, lr: float(np.sum(_products_but_one(x, w) ** 2))),
+        Mistake("it has a factor ½: that belongs to the second-order term ½ ε² gᵀHg; the first-order term "
+                "is ε gᵀg", lambda x, w, lr: 0.5 * lr * float(np.sum(_products_but_one(x, w) ** 2))),
+        Mistake("x is missing from the gradient, or not squared: gᵢ = x ∏_{k≠i} w_k, so gᵀg carries x²",
+                lambda x, w, lr: lr * float(np.sum((_products_but_one(x, w) / x) ** 2))),
+        Mistake("x is missing from the gradient, or not squared: gᵢ = x ∏_{k≠i} w_k, so gᵀg carries x²",
+                lambda x, w, lr: lr * x * float(np.sum((_products_but_one(x, w) / x) ** 2))),
+        Mistake("it gives the whole change ŷ − x ∏ᵢ (wᵢ − ε gᵢ), every order of ε; the first-order prediction "
+                "keeps only the term linear in ε",
+                lambda x, w, lr: float(x * np.prod(w) - x * np.prod(w - lr * _products_but_one(x, w)))),
+    ),
+)
+
+
+def _first_order_cases(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    cases = []
+    for dtype in DTYPES:
+        name = dtype_name(dtype)
+        for layers, what in ((1, "one layer"), (2, "two layers"), (int(rng.integers(5, 10)), "a deep chain")):
+            args = (pick(rng, 0.5, 2.0) * float(rng.choice([-1.0, 1.0])), draw(rng, (layers,), dtype, 0.5, 1.8),
+                    pick(rng, 0.01, 0.2))
+            cases.append(Case(f"for {what} with weights of both signs in {name}", args, dtype=dtype))
+    return cases
+
+
+def check_first_order_decrease(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
+    """Check a student's ``first_order_decrease(x, w, lr) -> float``.
+
+    For ŷ = x w₁ ⋯ w_l and the step w ← w − ε g with g = ∇_w ŷ (gᵢ = x ∏_{k≠i} w_k): the
+    decrease of ŷ that the first-order Taylor expansion predicts, ε gᵀg, on chains of
+    1, 2 and several layers with weights of both signs, in float64 and float32.
+    Parameters, errors: as :func:`check_batchnorm_forward`.
+    """
+    __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
+    verify(FIRST_ORDER, fn, _first_order_cases(seed), reveal)
+
+
+__all__ = ["check_batchnorm_backward", "check_batchnorm_forward", "check_batchnorm_inference",
+           "check_first_order_decrease"]

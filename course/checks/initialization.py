@@ -50,6 +50,7 @@ def _wrong_bounds(m: int, n: int) -> list[tuple[float, str]]:
                                    "the variance is b²/3, so b = √(6/(m + n))"),
         (6.0 / (m + n), "the square root is missing: the bound is √(6/(m + n)), not 6/(m + n)"),
         (math.sqrt(6.0) / (m + n), "the square root is taken of 6 only: the bound is √(6/(m + n))"),
+        (6.0 / math.sqrt(m + n), "it uses 6/√(m + n), a common misprint: b²/3 = 2/(m + n) gives b = √(6/(m + n))"),
     ]
 
 
@@ -309,6 +310,9 @@ EMA = Exercise(
         Mistake("it divides by 1 − α, a bias correction as in Adam; the moving average of the iterates is "
                 "θ̂_t = α θ̂_{t−1} + (1 − α) θ_t, uncorrected",
                 lambda prev, theta, alpha: (alpha * prev + (1 - alpha) * theta) / (1 - alpha)),
+        Mistake("the newest iterate gets the weight (1 − α)α: it must get 1 − α (its age is 0), and every older "
+                "weight shrinks by α, so θ̂_t = α θ̂_{t−1} + (1 − α) θ_t, not α (θ̂_{t−1} + (1 − α) θ_t)",
+                lambda prev, theta, alpha: alpha * (prev + (1 - alpha) * theta)),
     ),
 )
 

@@ -2,7 +2,8 @@
 
 Step functions (what students implement): :func:`sgd_step`, :func:`momentum_step`,
 :func:`nesterov_step`, :func:`adagrad_step`, :func:`rmsprop_step`,
-:func:`rmsprop_nesterov_step`, :func:`adam_step`.
+:func:`rmsprop_nesterov_step`, :func:`adam_step`; :func:`uncorrected_step_length` (Adam's
+step without bias correction, for a prediction).
 SGD on a noisy quadratic (lecture 03): :func:`sgd_noise_floor`, :func:`expected_sgd_loss`,
 :func:`steps_to_target`.
 The rate theory of momentum on a quadratic (lecture 04): :func:`momentum_matrix`,
@@ -44,6 +45,7 @@ from course.optim.steps import (
     rmsprop_nesterov_step,
     rmsprop_step,
     sgd_step,
+    uncorrected_step_length,
 )
 from course.optim.trajectory import Trajectory, run
 
@@ -53,5 +55,5 @@ __all__ = [
     "largest_stable_momentum_lr", "linear_decay", "minibatches", "momentum_matrix", "momentum_rate",
     "momentum_step", "nesterov_step", "optimal_gradient_descent", "optimal_momentum", "polyak_average",
     "rmsprop_nesterov_step", "rmsprop_step", "run", "sgd_noise_floor", "sgd_step", "stationary_loss",
-    "steps_to_target", "terminal_velocity", "warmup",
+    "steps_to_target", "terminal_velocity", "uncorrected_step_length", "warmup",
 ]

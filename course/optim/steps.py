@@ -336,3 +336,27 @@ def adam_step(
     theta, s, r = _copies(xp, theta, s, r)
     adam_update(xp, theta, s, r, g, t, lr, rho1, rho2, delta)
     return theta, s, r
+
+
+def uncorrected_step_length(t: int, rho1: float = 0.9, rho2: float = 0.999) -> float:
+    """How long Adam's step t would be without bias correction, in units of ε, for a constant gradient.
+
+    With every gradient equal to g (and |g| ≫ δ), the moments starting at zero are
+    s_t = (1 − ρ₁ᵗ) g and r_t = (1 − ρ₂ᵗ) g ⊙ g, so the step −ε s_t/(√r_t + δ) has length
+
+        |Δθ_t| / ε = (1 − ρ₁ᵗ) / √(1 − ρ₂ᵗ)
+
+    per coordinate: (1 − ρ₁)/√(1 − ρ₂) ≈ 3.16 on the first step with the defaults,
+    → 1 as t grows. With the correction (ŝ = g, r̂ = g ⊙ g) it is 1 from the first step.
+
+    Parameters
+    ----------
+    t : int
+        The 1-based step number, ≥ 1.
+    rho1, rho2 : float
+        Decay rates in [0, 1) of the first and second moments.
+    """
+    t = check.integer("t", t, minimum=1)
+    rho1 = check.unit_interval("rho1", rho1)
+    rho2 = check.unit_interval("rho2", rho2)
+    return (1 - rho1**t) / math.sqrt(1 - rho2**t)

@@ -18,12 +18,12 @@ L03: :func:`sgd_explorer`, :func:`batch_size_explorer`.
 L04: :func:`terminal_velocity_explorer`, :func:`momentum_explorer`, :func:`momentum_rate_explorer`.
 L05: :func:`adaptive_explorer`.
 L06: :func:`zigzag_explorer`, :func:`methods_explorer`, :func:`cg_residual_explorer`, :func:`saddle_explorer`.
-L07: :func:`activations_explorer`, :func:`training_explorer`.
+L07: :func:`deep_chain_explorer`, :func:`activations_explorer`, :func:`training_explorer`.
 L08: :func:`initialization_explorer`, :func:`coordinate_descent_explorer`, :func:`averaging_explorer`.
 """
 
 from course.widgets.adaptive import adaptive_explorer
-from course.widgets.batchnorm import activations_explorer, training_explorer
+from course.widgets.batchnorm import activations_explorer, deep_chain_explorer, training_explorer
 from course.widgets.challenges import (
     clipping_explorer, eigendecay_explorer, hessian_explorer, power_explorer, saddle_escape_explorer,
 )
@@ -43,6 +43,7 @@ __all__ = [
     "cg_residual_explorer",
     "clipping_explorer",
     "coordinate_descent_explorer",
+    "deep_chain_explorer",
     "early_stopping_explorer",
     "eigendecay_explorer",
     "gradient_noise_explorer",

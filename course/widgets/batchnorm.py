@@ -1,4 +1,5 @@
-"""Lecture 07: activations layer by layer, and training curves, with and without batch normalization."""
+"""Lecture 07: one gradient step on a deep linear chain order by order, activations layer by layer,
+and training curves, with and without batch normalization."""
 
 from __future__ import annotations
 
@@ -7,18 +8,21 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+from matplotlib.collections import LineCollection
 
 from course import validation as check
 from course.backend import asarray, to_numpy
+from course.batchnorm import chain_step_terms
 from course.data import spirals
 from course.init import uniform_fan_in
 from course.nn import ReLU, Tanh, mlp, train_curves
 from course.plotting import log_scale, new_figure
-from course.widgets.explorer import Explorer, choice, options_slider
+from course.widgets.explorer import Explorer, choice, linear_slider, log_slider, options_slider
 
 #: The widths of the deep network of :func:`activations_explorer`: 10 hidden layers of 100 units.
 DEEP_WIDTH, DEEP_LAYERS = 100, 10
-#: Weight scales g of that network, W = g · U(−1/√m, 1/√m) (g = 1 is the default initialization).
+#: Weight scales g of that network, W = g · U(−1/√m, 1/√m) (g = 1 is the book's "common heuristic"
+#: U(±1/√m), which in the linear regime divides the variance by 3 per layer: lecture 08).
 GAINS = (0.5, 1.0, 2.0, 4.0, 8.0)
 ACTIVATIONS = {"tanh": "tanh", "ReLU": "relu"}
 #: Bins of the histograms, the same for tanh and ReLU: 0.1 wide over [−1.2, 3.2]; values
@@ -38,6 +42,109 @@ TRAIN_STEPS = 200
 LOSS_RANGE = (1e-2, 30.0)
 SETTINGS = ("without BN", "with BN")
 COLORS = {"without BN": "tab:red", "with BN": "tab:blue"}
+
+
+# --- one step on a deep linear chain --------------------------------------------------------
+
+#: The depths l of the chain offered, and the axis of the terms' sizes (values beyond are
+#: drawn at its edge).
+CHAIN_DEPTHS = tuple(range(1, 17))
+TERM_RANGE = (1e-12, 1e12)
+#: The learning rates of the right panel (log-spaced) and of the slider.
+CHAIN_RATES = np.geomspace(1e-5, 1.0, 101)
+
+
+def chain_terms_by_rate(weight: float, layers: int, rates: np.ndarray) -> np.ndarray:
+    """T₀, …, T_l of :func:`course.batchnorm.chain_step_terms` for ŷ = 1 · w^l (every layer's
+    weight w) at each learning rate of ``rates``: shape (len(rates), l + 1). T_k is a
+    constant times ε^k, so one expansion at ε = 1 gives them all."""
+    at_one = to_numpy(chain_step_terms(1.0, asarray(np.full(layers, weight)), 1.0))
+    return at_one[None, :] * rates[:, None] ** np.arange(layers + 1)
+
+
+def deep_chain_explorer(layers: int = 8, weight: float = 1.5, lr: float = 0.001) -> Explorer:
+    """One gradient step on every layer of the deep linear chain ŷ = x w₁ w₂ ⋯ w_l, order by order.
+
+    The book's argument for batch normalization (§8.7.1): with x = 1 and every weight
+    wᵢ = w, the gradient is gᵢ = ∂ŷ/∂wᵢ = x ∏_{k≠i} w_k, and after the step wᵢ ← wᵢ − ε gᵢ
+    ŷ' = x ∏ (wᵢ − ε gᵢ) = T₀ + T₁ + ⋯ + T_l, T_k of order ε^k
+    (:func:`course.batchnorm.chain_step_terms`). The gradient sees only T₁ = −ε gᵀg. Left:
+    |T_k| for k = 1, …, l at the chosen ε (filled: T_k > 0, open: T_k < 0) and |ŷ|. Right:
+    the change of ŷ that the first order predicts, ε gᵀg, and the actual change
+    |ŷ' − ŷ| = |T₁ + ⋯ + T_l|, against ε, with ŷ, the prediction, the outcome and T₂, T₃
+    at the chosen ε. The two part where l ε w^(l−2) ≈ 1: with w > 1, at a learning
+    rate that shrinks exponentially with the depth.
+
+    Controls: ``"layers"`` (l, 1 to 16), ``"weight"`` (w, 0.5 to 2 in steps of 0.05),
+    ``"lr"`` (ε, log scale from 10⁻⁵ to 1).
+    """
+    options_slider("depth l", layers, list(CHAIN_DEPTHS))  # names a bad depth before any work
+    check.positive("weight", weight)
+    check.positive("lr", lr)
+    fig, (left, right) = new_figure(2, width=4.8, height=3.9, width_ratios=(1, 1.1))
+    (above,) = left.plot([], [], "o", color="tab:blue", markersize=6, animated=True, label="$T_k > 0$")
+    (below,) = left.plot([], [], "o", color="tab:blue", markerfacecolor="white", markersize=6, animated=True,
+                         label="$T_k < 0$")
+    stems = left.add_collection(LineCollection([], colors="tab:blue", linewidths=0.8, alpha=0.6, animated=True))
+    (start,) = left.plot([], [], ":", color="grey", linewidth=1.0, animated=True, label=r"$|\hat y|$")
+    left.set_xlim(0.3, CHAIN_DEPTHS[-1] + 0.7)
+    left.set_ylim(*TERM_RANGE)
+    log_scale(left)
+    left.set_xlabel("order $k$ (the number of factors $-\\varepsilon g_i$)")
+    left.set_ylabel("$|T_k|$")
+    left.title.set_animated(True)
+    left.grid(True, which="major", alpha=0.3)
+    left.legend(loc="upper right", fontsize=8)
+
+    (first,) = right.plot([], [], color="tab:green", linewidth=1.6, animated=True,
+                          label=r"first-order prediction $|T_1| = \varepsilon\, g^\top g$")
+    (actual,) = right.plot([], [], color="black", linewidth=1.6, linestyle="--", animated=True,
+                           label=r"actual change $|\hat y' - \hat y| = |T_1 + \dots + T_l|$")
+    here = right.axvline(lr, color="grey", linestyle=":", animated=True)
+    right.set_xscale("log")
+    right.set_xlim(CHAIN_RATES[0], CHAIN_RATES[-1])
+    right.set_ylim(*TERM_RANGE)
+    log_scale(right)
+    right.set_xlabel(r"learning rate $\varepsilon$")
+    right.set_ylabel(r"change of $\hat y$ in one step")
+    right.set_title("the change of ŷ: predicted and actual")
+    right.grid(True, which="major", alpha=0.3)
+    right.legend(loc="upper left", fontsize=8)
+    box = right.text(0.97, 0.03, "", transform=right.transAxes, ha="right", va="bottom", multialignment="left",
+                     fontsize=8, family="monospace", animated=True,
+                     bbox=dict(boxstyle="round", facecolor="white", edgecolor="grey", alpha=0.9))
+
+    def update(layers: int, weight: float, lr: float) -> None:
+        weight = round(weight, 6)
+        terms = chain_terms_by_rate(weight, layers, np.array([lr]))[0]
+        k = np.arange(1, layers + 1)
+        sizes = np.clip(np.abs(terms[1:]), *TERM_RANGE)
+        positive = terms[1:] > 0
+        above.set_data(k[positive], sizes[positive])
+        below.set_data(k[~positive], sizes[~positive])
+        stems.set_segments([[(order, TERM_RANGE[0]), (order, size)] for order, size in zip(k, sizes)])
+        start.set_data([0.3, CHAIN_DEPTHS[-1] + 0.7], np.clip([abs(terms[0])] * 2, *TERM_RANGE))
+        table = chain_terms_by_rate(weight, layers, CHAIN_RATES)
+        first.set_data(CHAIN_RATES, np.clip(np.abs(table[:, 1]), *TERM_RANGE))
+        actual.set_data(CHAIN_RATES, np.clip(np.abs(table[:, 1:].sum(axis=1)), *TERM_RANGE))
+        here.set_xdata([lr, lr])
+        second = f"{terms[2]:+.3g}" if layers > 1 else "—"
+        third = f"{terms[3]:+.3g}" if layers > 2 else "—"
+        box.set_text(f"ŷ before the step:  {terms[0]:.4g}\n"
+                     f"first-order guess:  {terms[0] + terms[1]:.4g}  (T₁ = {terms[1]:+.3g})\n"
+                     f"ŷ after the step:   {terms.sum():.4g}\n"
+                     f"T₂ = {second},  T₃ = {third}")
+        left.title.set_text(f"l = {layers}, every wᵢ = {weight:g}, ε = {lr:.3g}")
+
+    return Explorer(
+        {
+            "layers": options_slider("depth l", layers, list(CHAIN_DEPTHS)),
+            "weight": linear_slider("weight w", weight, 0.5, 2.0, 0.05),
+            "lr": log_slider("ε", lr, 1e-5, 1.0),
+        },
+        fig,
+        update,
+    )
 
 
 # --- activations layer by layer -----------------------------------------------------------
@@ -237,4 +344,5 @@ def training_explorer(lr: float = 0.25, steps: int = TRAIN_STEPS) -> Explorer:
     return Explorer({"lr": options_slider("learning rate ε", lr, list(LEARNING_RATES))}, fig, update)
 
 
-__all__ = ["activations_explorer", "layer_statistics", "spiral_curves", "training_explorer"]
+__all__ = ["activations_explorer", "chain_terms_by_rate", "deep_chain_explorer", "layer_statistics", "spiral_curves",
+           "training_explorer"]

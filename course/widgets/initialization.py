@@ -11,11 +11,11 @@ import numpy as np
 
 from course import init
 from course import validation as check
-from course.backend import asarray, to_numpy
+from course.backend import asarray
 from course.coordinate import averaged_iterates, coordinate_descent
 from course.optim import SGD, run
 from course.plotting import PathLine, colors_for, contours, log_scale, new_figure
-from course.problems import coupled_quadratic
+from course.problems import Quadratic, coupled_quadratic, rotated, rotation
 from course.widgets.explorer import Explorer, choice, linear_slider, log_slider
 from course.widgets.momentum import valley
 
@@ -181,29 +181,52 @@ COORDINATE_WINDOW = (-1.0, 1.0)
 LEVEL_RADII = tuple(1.4 * 0.6**k for k in range(8))
 #: The axis of f per sweep.
 COORDINATE_LOSSES = (1e-12, 1e2)
+#: The rotation φ of the problem, in degrees: 0 to 90 in steps of 5.
+ANGLE_STEP = 5.0
 
 
-def level_set(alpha: float, radius: float, points: int = 200) -> np.ndarray:
-    """The ellipse f(x) = α r² of f(x) = (x₁ − x₂)² + α(x₁² + x₂²), as (points, 2).
+def turned_coupled(alpha: float, angle: float) -> Quadratic:
+    """f(x) = (x₁ − x₂)² + α(x₁² + x₂²) turned by ``angle`` degrees (:func:`course.problems.rotated`),
+    with NumPy arrays: at 45° its valley lies along the x₂ axis and the variables separate."""
+    return rotated(coupled_quadratic(alpha, xp=np), angle)
+
+
+def level_set(alpha: float, radius: float, points: int = 200, angle: float = 0.0) -> np.ndarray:
+    """The ellipse f(x) = α r² of f(x) = (x₁ − x₂)² + α(x₁² + x₂²) turned by ``angle`` degrees, as (points, 2).
 
     Along the valley u₁ = (1, 1)/√2, f = α s², so the long semi-axis is r; across it,
     u₂ = (1, −1)/√2, f = (2 + α) s², so the short one is r √(α/(2 + α)).
     """
     t = np.linspace(0.0, 2.0 * np.pi, points)
     along, across = radius * np.cos(t), radius * math.sqrt(alpha / (2.0 + alpha)) * np.sin(t)
-    return np.stack([along + across, along - across], axis=1) / math.sqrt(2.0)
+    ellipse = np.stack([along + across, along - across], axis=1) / math.sqrt(2.0)
+    return ellipse @ rotation(angle).T
 
 
-def staircase(alpha: float, sweeps: int) -> np.ndarray:
-    """The path of :func:`course.coordinate.coordinate_descent` on the coupled quadratic,
-    from :data:`COORDINATE_START`, on the host: (2 · sweeps + 1, 2)."""
-    path = coordinate_descent(coupled_quadratic(alpha), asarray(COORDINATE_START), sweeps)
-    return np.asarray(to_numpy(path), dtype=np.float64)
+def staircase(alpha: float, sweeps: int, angle: float = 0.0) -> np.ndarray:
+    """The path of :func:`course.coordinate.coordinate_descent` on the coupled quadratic turned by
+    ``angle`` degrees (:func:`turned_coupled`), from :data:`COORDINATE_START`: (2 · sweeps + 1, 2)."""
+    return coordinate_descent(turned_coupled(alpha, angle), np.asarray(COORDINATE_START), sweeps)
 
 
-def coupled_value(alpha: float, x: np.ndarray) -> np.ndarray:
-    """f(x) = (x₁ − x₂)² + α(x₁² + x₂²) for each row of ``x``."""
-    return (x[..., 0] - x[..., 1]) ** 2 + alpha * (x[..., 0] ** 2 + x[..., 1] ** 2)
+def sweep_factor(alpha: float, angle: float = 0.0) -> float:
+    """The factor by which a sweep of coordinate descent multiplies f after the first sweep.
+
+    For f = ½ xᵀAx in two variables a sweep sets x₁ ← −(A₁₂/A₁₁) x₂, then
+    x₂ ← −(A₁₂/A₂₂) x₁, so x₂ is multiplied by c = A₁₂²/(A₁₁A₂₂) per sweep, and after the
+    first sweep the point lies on the line x₂ = −(A₁₂/A₂₂) x₁, where f is a multiple of
+    x₂²: f is multiplied by c². Unturned, c = 1/(1 + α)², so f × (1 + α)⁻⁴; turned by 45°,
+    A₁₂ = 0 and one sweep reaches the minimum.
+    """
+    (a11, a12), (_, a22) = turned_coupled(alpha, angle).A.tolist()
+    return (a12 * a12 / (a11 * a22)) ** 2
+
+
+def coupled_value(alpha: float, x: np.ndarray, angle: float = 0.0) -> np.ndarray:
+    """f(x) for each row of ``x``, f the coupled quadratic (x₁ − x₂)² + α(x₁² + x₂²) turned by
+    ``angle`` degrees (at 0°: that formula)."""
+    points = np.asarray(x, dtype=np.float64)
+    return turned_coupled(alpha, angle).values(points.reshape(-1, 2)).reshape(points.shape[:-1])
 
 
 def _above_floor(values: np.ndarray, floor: float) -> np.ndarray:
@@ -212,22 +235,26 @@ def _above_floor(values: np.ndarray, floor: float) -> np.ndarray:
     return values[: int(np.argmax(below))] if below.any() else values
 
 
-def coordinate_descent_explorer(alpha: float = 0.01, sweeps: int = 40) -> Explorer:
-    """Cyclic coordinate descent on f(x) = (x₁ − x₂)² + α(x₁² + x₂²) from (−0.9, 0.8).
+def coordinate_descent_explorer(alpha: float = 0.01, angle: float = 0.0, sweeps: int = 40) -> Explorer:
+    """Cyclic coordinate descent on f(x) = (x₁ − x₂)² + α(x₁² + x₂²) from (−0.9, 0.8), turned by φ.
 
-    Each sweep sets x₁ ← x₂/(1 + α), then x₂ ← x₁/(1 + α) (:func:`staircase`). Left:
-    the staircase over level sets of f (the ellipses f = α r² for fixed r, so
-    they narrow into the valley x₁ = x₂ as α shrinks). Right: f after each sweep
-    (log axis) and the rate (1 + α)⁻⁴ per sweep that the analysis predicts.
+    Unturned, each sweep sets x₁ ← x₂/(1 + α), then x₂ ← x₁/(1 + α) (:func:`staircase`).
+    Left: the staircase over level sets of f (the ellipses f = α r² for fixed r, so
+    they narrow into the valley as α shrinks). Right: f after each sweep (log axis)
+    and the factor per sweep that the analysis predicts (:func:`sweep_factor`:
+    (1 + α)⁻⁴ unturned). Turning the problem by φ (:func:`turned_coupled`, the start
+    stays) changes only how the valley lies against the coordinate axes: at 45° it lies
+    along x₂, the variables separate and one sweep finishes.
 
-    Controls: ``"alpha"`` (α on a log scale from 0.001 to 10, 10 stops per decade).
+    Controls: ``"alpha"`` (α on a log scale from 0.001 to 10, 10 stops per decade),
+    ``"angle"`` (φ in degrees, 0 to 90 in steps of 5).
     """
     sweeps = check.integer("sweeps", sweeps, minimum=1)
     check.positive("alpha", alpha)
 
     @functools.lru_cache(maxsize=None)
-    def path(alpha: float) -> np.ndarray:
-        return staircase(alpha, sweeps)
+    def path(alpha: float, angle: float) -> np.ndarray:
+        return staircase(alpha, sweeps, angle)
 
     fig, (left, right) = new_figure(2, width=5.0, height=4.4, width_ratios=(1, 1.15))
     colors = colors_for(["coordinate descent", "predicted"])
@@ -248,7 +275,7 @@ def coordinate_descent_explorer(alpha: float = 0.01, sweeps: int = 40) -> Explor
     (losses,) = right.plot([], [], "o-", color=colors["coordinate descent"], markersize=3, animated=True,
                            label="coordinate descent: $f$ after sweep $k$")
     (predicted,) = right.plot([], [], "--", color=colors["predicted"], animated=True,
-                              label=r"$f_1\,(1+\alpha)^{-4(k-1)}$")
+                              label=r"$f_1\,c^{k-1}$, $c = (A_{12}^2/A_{11}A_{22})^2$")
     right.set_xlim(0, sweeps)
     right.set_ylim(*COORDINATE_LOSSES)
     log_scale(right)
@@ -259,20 +286,23 @@ def coordinate_descent_explorer(alpha: float = 0.01, sweeps: int = 40) -> Explor
     right.legend(loc="upper right", fontsize=8)
     sweep_axis = np.arange(sweeps + 1)
 
-    def update(alpha: float) -> None:
-        points = path(alpha)
+    def update(alpha: float, angle: float) -> None:
+        angle = round(angle, 6)
+        points = path(alpha, angle)
         for line, radius in zip(levels, LEVEL_RADII):
-            line.set_data(*level_set(alpha, radius).T)
+            line.set_data(*level_set(alpha, radius, angle=angle).T)
         stairs.set_data(points[:, 0], points[:, 1])
-        per_sweep = _above_floor(coupled_value(alpha, points[::2]), COORDINATE_LOSSES[0])
+        per_sweep = _above_floor(coupled_value(alpha, points[::2], angle), COORDINATE_LOSSES[0])
         losses.set_data(sweep_axis[: len(per_sweep)], per_sweep)
-        rate = (1 + alpha) ** -4.0
-        first = coupled_value(alpha, points[2])
+        rate = sweep_factor(alpha, angle)
+        first = float(coupled_value(alpha, points[2], angle))
         model = _above_floor(first * rate ** np.arange(sweeps), COORDINATE_LOSSES[0])
         predicted.set_data(sweep_axis[1: len(model) + 1], model)
-        left.title.set_text(f"α = {alpha:.3g}: f × {rate:.3g} per sweep")
+        outcome = f"f × {rate:.3g} per sweep" if rate > COORDINATE_LOSSES[0] else "one sweep reaches the minimum"
+        left.title.set_text(f"α = {alpha:.3g}, φ = {angle:g}°: {outcome}")
 
-    return Explorer({"alpha": log_slider("α", alpha, 0.001, 10.0)}, fig, update)
+    return Explorer({"alpha": log_slider("α", alpha, 0.001, 10.0),
+                     "angle": linear_slider("rotation φ (degrees)", angle, 0.0, 90.0, ANGLE_STEP)}, fig, update)
 
 
 # --- Averaged iterates of a bouncing gradient descent -----------------------------------

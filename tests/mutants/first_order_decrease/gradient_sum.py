@@ -1,0 +1,8 @@
+"""ε Σ gᵢ: the gradient summed, not squared."""
+# diagnosis: it sums the gradient
+import numpy as np
+
+
+def first_order_decrease(x, w, lr):
+    g = x * np.prod(w) / w
+    return lr * np.sum(g)

@@ -1,0 +1,8 @@
+"""gᵀg without ε."""
+# diagnosis: ε is missing
+import numpy as np
+
+
+def first_order_decrease(x, w, lr):
+    g = x * np.prod(w) / w
+    return float(g @ g)
