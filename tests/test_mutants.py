@@ -90,7 +90,13 @@ def run_cell(source: str, ns: dict, name: str) -> None:
 
 
 def failing_test_cells(assignment: str, function: str, exercise_source: str) -> dict[str, str]:
-    """Run setup, the given exercise source and each test cell; the failures by grade_id."""
+    """Run setup, the given exercise source and each test cell; the failures by grade_id
+    (run once per source and process: the checks are seeded)."""
+    return dict(_failing_test_cells(assignment, function, exercise_source))
+
+
+@functools.cache
+def _failing_test_cells(assignment: str, function: str, exercise_source: str) -> dict[str, str]:
     nb = notebook(assignment)
     ns: dict = {"__name__": "__main__"}
     run_cell(code_cell(nb, "setup"), ns, f"{assignment}:setup")
@@ -174,6 +180,18 @@ def test_mutant_fails_a_test_cell(lecture, function, mutant):
         f"the visible test cell {visible} of {lecture} fails {what} without naming the mistake: "
         f"its message lacks {phrase!r}:\n{failures[visible]}"
     )
+
+
+@pytest.mark.parametrize("lecture, function", SOLUTIONS)
+def test_every_graded_cell_fails_some_mutant(lecture, function):
+    """Each graded test cell of an exercise (the visible one, the hidden ones and any other,
+    such as test_exact_step_orthogonal) fails at least one of its mutants: none of them
+    passes every wrong implementation."""
+    caught = {cell_id for mutant in mutants(function)
+              for cell_id in failing_test_cells(lecture, function, mutant.read_text())}
+    cells = {cell_id for cell_id, _ in graded_cells(notebook(lecture), function)}
+    assert len(cells) >= 2, f"{lecture}: {function} needs a visible and a hidden graded test cell"
+    assert cells <= caught, f"graded test cells of {lecture} that fail no mutant of {function}: {sorted(cells - caught)}"
 
 
 def test_every_mutant_has_a_diagnosis_marker():
