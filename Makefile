@@ -50,6 +50,7 @@ test:
 bench: $(LAB_STAMP)
 	$(BIN)/python bench/optim_bench.py
 	$(BIN)/python bench/widget_bench.py
+	$(BIN)/python bench/notebook_bench.py
 
 # Autograding a class: nbgrader vs JOBS=1, JOBS=2 and Dask, and 50/200/800 students
 # (~20 min on 2 cores, so not part of `make bench`; bench/README.md).

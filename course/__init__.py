@@ -3,7 +3,10 @@
 Subpackages and modules: :mod:`course.optim` (first-order methods),
 :mod:`course.problems` (objectives), :mod:`course.gradcheck`,
 :mod:`course.backend` (NumPy or CuPy), :mod:`course.checks` (exercise checks),
-:mod:`course.plotting` and :mod:`course.widgets` (what the notebooks show).
+:mod:`course.plotting` and :mod:`course.widgets` (what the notebooks show),
+:mod:`course.bridge` and :mod:`course.notebook_bridge` (the notebook's side of the
+autograder's bridge). The instructor's grading system is the separate ``grader``
+package, which nothing here imports.
 """
 
 from course.backend import backend_info

@@ -74,6 +74,20 @@ attempt("environment", lambda: os.environ[{canary!r}])
 open("scratch.txt", "w").write("mine")  # the scratch copy of its own folder: allowed
 subprocess.Popen(["sleep", {marker!r}])
 subprocess.Popen(["sh", "-c", "nohup sleep {marker} >/dev/null 2>&1 &"], start_new_session=True)
+import time
+def sleepers():
+    found = 0
+    for proc in pathlib.Path("/proc").iterdir():
+        try:
+            found += (proc / "cmdline").read_bytes().split(b"\\x00")[:2] == [b"sleep", b"{marker}"]
+        except OSError:
+            pass
+    return found
+for _ in range(100):
+    if sleepers() == 2:
+        break
+    time.sleep(0.05)
+print("sleeping", sleepers())
 """
 # Ways of calling the reference that the code inspection missed before.
 DISGUISED = {
@@ -86,6 +100,30 @@ DISGUISED = {
                     "    return importlib.import_module(''.join(['cour', 'se.', 'optim'])).sgd_step(theta, g, lr)\n",
 }
 LEAK = "SEEN = []\n"
+# Planted in the hidden tests of sgd_step in the course copy: their code, which the student's
+# code must never see in its process.
+HIDDEN_MARKER = "hidden-marker-2718"
+# A student's sgd_step that looks for the hidden tests' code in everything its process ran
+# (IPython's input history, the code of the cells on the stack) each time it is called,
+# and gives a wrong step if it finds it, or if it cannot see its own cell's code there.
+SEEKER = """
+import inspect, linecache
+
+def _sees_hidden_tests():
+    marker = "-".join(["hidden", "marker", "2718"])
+    texts = [str(line) for line in get_ipython().user_ns.get("_ih", [])]
+    if not any("def sgd_step(" in text for text in texts):
+        return True  # blind: a wrong step, so that the tests fail
+    for frame in inspect.stack():
+        if not frame.filename.startswith(("/opt/", "/usr/")):
+            texts += linecache.getlines(frame.filename)
+    return any(marker in text for text in texts)
+
+def sgd_step(theta, g, lr):
+    if _sees_hidden_tests():
+        return theta + lr * g
+    return theta - lr * g
+"""
 # Ways of disabling the checks from the student's own process (sgd_step is wrong).
 PATCH_CHECKS = """
 import course.checks, course.checks.sgd, course.checks.common
@@ -228,6 +266,7 @@ def _submissions(repo: Path, released, solution, root: Path, port: int) -> dict[
                                                                 "SEEN.append(repr(g)); print(repr(g))"))
     nb.cells.append(nbformat.v4.new_code_cell("print(SEEN)"))
     subs["leaker"] = nb
+    subs["seeker"] = _solved(released, solution, sgd_step=SEEKER)
 
     # Files, network, environment and processes outside the submission.
     nb = _solved(released, solution)
@@ -263,6 +302,7 @@ EXPECTED = {
     **{f"disguised_{way}": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0} for way in DISGUISED},
     "snoop": FULL,
     "leaker": FULL,
+    "seeker": FULL,
     "old_nbformat": FULL,
     "no_ids": FULL,
     "two_copies": FULL,
@@ -281,9 +321,16 @@ def graded(repo, tmp_path_factory):
     listener.listen(1)
     listener.setblocking(False)
     shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    source = root / "solutions" / A / f"{A}.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    hidden = _cell(nb, "test_sgd_step_hidden")
+    hidden.source = hidden.source.replace("### BEGIN HIDDEN TESTS\n", f"### BEGIN HIDDEN TESTS\n# {HIDDEN_MARKER}\n")
+    assert HIDDEN_MARKER in hidden.source
+    nbformat.write(nb, source)
     cli.release(root, [A])
     solution = nbformat.read(root / "solutions" / A / f"{A}.ipynb", as_version=4)
     released = nbformat.read(root / "notebooks" / A / f"{A}.ipynb", as_version=4)
+    assert HIDDEN_MARKER not in json.dumps(released)
     submitted = root / "grading" / "submitted"
     for student, files in _submissions(repo, released, solution, root, listener.getsockname()[1]).items():
         (submitted / student / A).mkdir(parents=True)
@@ -433,6 +480,9 @@ def test_nothing_outside_the_submission_is_readable_or_writable(graded):
 
 
 def test_no_process_outlives_its_grading(graded):
+    """The snoop's cell started two sleeping processes (one in a session of its own,
+    detached); neither is left once its notebook is graded."""
+    assert "sleeping 2" in _printed(graded, "snoop", 3).splitlines()
     assert graded["survivors"] == []
 
 
@@ -501,11 +551,15 @@ def test_hidden_inputs_never_reach_the_feedback(graded):
 
 
 def test_hidden_tests_never_reach_the_notebook(graded):
-    """Their code is not run there: the notebook's input history holds no hidden line."""
-    nb = _autograded(graded, "honest")
-    for cell in nb.cells:
-        if "### BEGIN HIDDEN TESTS" in cell.source:
-            assert cell.execution_count is None
+    """Their code is not run there: the seeker's sgd_step, which gives a wrong step
+    whenever its process's input history or stack holds the marker planted in the hidden
+    tests of sgd_step (or holds not even the seeker's own cell), passes them; no hidden
+    test cell has an execution count."""
+    assert graded["scores"]["seeker"]["test_sgd_step_hidden"] == FULL["test_sgd_step_hidden"]
+    assert graded["scores"]["seeker"] == FULL
+    hidden = [c for c in _autograded(graded, "honest").cells if "### BEGIN HIDDEN TESTS" in c.source]
+    assert len(hidden) == 3 and HIDDEN_MARKER in _cell(_autograded(graded, "honest"), "test_sgd_step_hidden").source
+    assert all(cell.execution_count is None for cell in hidden)
 
 
 def test_output_is_capped_in_bytes(graded):

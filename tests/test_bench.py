@@ -1,5 +1,5 @@
-"""Smoke tests of bench/optim_bench.py and bench/widget_bench.py: they run and report
-every method and every control (no timing claims)."""
+"""Smoke tests of bench/optim_bench.py, bench/widget_bench.py and bench/notebook_bench.py:
+they run and report every method, every control and every graded cell (no timing claims)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import math
 import sys
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -33,6 +34,12 @@ def bench():
 def widget_bench():
     yield load("widget_bench")
     del sys.modules["widget_bench"]
+
+
+@pytest.fixture(scope="module")
+def notebook_bench():
+    yield load("notebook_bench")
+    del sys.modules["notebook_bench"]
 
 
 def test_quick_run_reports_every_method_with_a_positive_ratio(bench, monkeypatch):
@@ -91,3 +98,17 @@ def test_widget_bench_moves_sliders_to_neighbouring_stops(widget_bench):
     assert widget_bench.next_values(top, 2) == [0.75, 0.5]  # no room above: downwards
     buttons = ipywidgets.ToggleButtons(options=[("a", "a"), ("b", "b"), ("c", "c")], value="b")
     assert widget_bench.next_values(buttons, 4) == ["a", "c", "b", "a"]
+
+
+def test_notebook_bench_times_every_graded_cell_of_a_lecture(notebook_bench):
+    lecture = "03-sgd"
+    nb = nbformat.read(BENCH.parent / "solutions" / lecture / f"{lecture}.ipynb", as_version=4)
+    graded = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.cell_type == "code"
+              and c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+    out = io.StringIO()
+    runs, cells = notebook_bench.main([lecture, "--no-run-all"], out=out)
+    assert runs == [] and "Run All" not in out.getvalue()
+    assert [c.cell for c in cells] == graded and len(graded) == 6
+    assert all(c.lecture == lecture and c.failed is None and math.isfinite(c.seconds) and c.seconds > 0 for c in cells)
+    [row] = [line.split() for line in out.getvalue().splitlines() if line.split()[:1] == [lecture]]
+    assert row[1] == "6" and row[2] in graded, row  # the cell count, and the slowest cell

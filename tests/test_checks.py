@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from pathlib import Path
 
 import nbclient
@@ -231,13 +230,6 @@ def test_every_function_has_three_variants(function):
     assert len(variant_files(function)) >= 3
 
 
-@pytest.mark.parametrize("function", FUNCTIONS)
-def test_checks_are_fast(function):
-    start = time.perf_counter()
-    check_of(function)(CLEAN[function])
-    assert time.perf_counter() - start < 1.0
-
-
 # --- Using the course's code fails ---------------------------------------------------
 
 
@@ -302,12 +294,30 @@ def test_hidden_failure_keeps_inputs_out(path):
     assert "Example" not in message and not re.search(r"\[\s*-?\d", message), message
 
 
-@pytest.mark.parametrize("path", WRONG)
+#: Mutants whose mistake no example of values shows: the inputs changed in place, the
+#: dtype, the rng ignored, a list for a generator, one value for a tuple, two gradient
+#: calls, an exception on the first call (their messages say what is wrong: EXPECTED).
+#: Every other mutant's visible failure shows an example.
+WITHOUT_EXAMPLE = {
+    "sgd_step/in_place", "sgd_step/upcasts_to_float64", "minibatches/fixed_seed", "minibatches/global_random",
+    "minibatches/returns_list", "momentum_step/in_place", "momentum_step/returns_only_theta",
+    "nesterov_step/grad_fn_twice", "adagrad_step/in_place", "adam_step/in_place",
+    "uncorrected_step_length/zero_based_t",
+}
+
+
+def test_the_mutants_without_an_example_exist():
+    assert WITHOUT_EXAMPLE <= {param.id for param in WRONG}
+
+
+@pytest.mark.parametrize("path", [param for param in WRONG if param.id not in WITHOUT_EXAMPLE])
 def test_visible_failure_shows_an_example(path):
+    """The message shows one example: the inputs, what was expected, and what the
+    student's code gave (values, or the batches it yielded)."""
     function = path.parent.name
     message = failure(check_of(function), load_mutant(path))
-    if "gives wrong values" in message or "returns non-finite" in message:
-        assert "Example" in message and "expected" in message and "got" in message, message
+    assert "Example" in message and "expected" in message, message
+    assert re.search(r"\b(got|yielded)\b", message), message
 
 
 def test_mutant_files_document_their_mistake():

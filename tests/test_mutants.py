@@ -92,7 +92,13 @@ def run_cell(source: str, ns: dict, name: str) -> None:
 
 
 def failing_test_cells(assignment: str, function: str, exercise_source: str) -> dict[str, str]:
-    """Run setup, the given exercise source and each test cell; the failures by grade_id."""
+    """Run setup, the given exercise source and each test cell; the failures by grade_id
+    (run once per source and process: the checks are seeded)."""
+    return dict(_failing_test_cells(assignment, function, exercise_source))
+
+
+@functools.cache
+def _failing_test_cells(assignment: str, function: str, exercise_source: str) -> dict[str, str]:
     nb = notebook(assignment)
     ns: dict = {"__name__": "__main__"}
     run_cell(code_cell(nb, "setup"), ns, f"{assignment}:setup")
@@ -104,12 +110,6 @@ def failing_test_cells(assignment: str, function: str, exercise_source: str) -> 
         except Exception as exc:  # a test cell that fails
             failures[cell_id] = f"{type(exc).__name__}: {exc}"
     return failures
-
-
-@functools.cache
-def cached_failures(assignment: str, function: str, exercise_source: str) -> dict[str, str]:
-    """:func:`failing_test_cells`, run once per source in a test session."""
-    return failing_test_cells(assignment, function, exercise_source)
 
 
 def mutants(function: str) -> list[Path]:
@@ -168,7 +168,7 @@ def test_unfinished_exercise_raises_not_implemented_in_every_test_cell(lecture, 
 @pytest.mark.parametrize("lecture, function, mutant", CASES)
 def test_mutant_fails_a_test_cell(lecture, function, mutant):
     """Some graded cell fails the mutant, and the visible one names its mistake."""
-    failures = cached_failures(lecture, function, mutant.read_text())
+    failures = failing_test_cells(lecture, function, mutant.read_text())
     what = f"{mutant.relative_to(REPO)} ({mutant.read_text().splitlines()[0]})"
     assert failures, f"no graded test cell of {lecture} catches {what}"
     phrase = diagnosis(mutant)
@@ -186,12 +186,14 @@ def test_mutant_fails_a_test_cell(lecture, function, mutant):
 
 @pytest.mark.parametrize("lecture, function", SOLUTIONS)
 def test_every_graded_cell_fails_some_mutant(lecture, function):
-    """No graded cell is dead weight: each one, hidden ones included, fails some mutant."""
-    caught: set[str] = set()
-    for mutant in mutants(function):
-        caught |= set(cached_failures(lecture, function, mutant.read_text()))
+    """Each graded test cell of an exercise (the visible one, the hidden ones and any other,
+    such as test_exact_step_orthogonal) fails at least one of its mutants: none of them
+    passes every wrong implementation."""
+    caught = {cell_id for mutant in mutants(function)
+              for cell_id in failing_test_cells(lecture, function, mutant.read_text())}
     cells = {cell_id for cell_id, _ in graded_cells(notebook(lecture), function)}
-    assert cells <= caught, f"no mutant of {function} fails the graded cells {sorted(cells - caught)} of {lecture}"
+    assert len(cells) >= 2, f"{lecture}: {function} needs a visible and a hidden graded test cell"
+    assert cells <= caught, f"graded test cells of {lecture} that fail no mutant of {function}: {sorted(cells - caught)}"
 
 
 def test_every_mutant_has_a_diagnosis_marker():

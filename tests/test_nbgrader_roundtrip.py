@@ -221,15 +221,26 @@ def test_feedback_hides_the_hidden_tests(course, assignment):
         assert not shown, f"feedback for {student} on {assignment} shows hidden tests: {shown}"
 
 
+def _cell_outputs_html(page: str, cell_id: str) -> str:
+    """The HTML of the outputs of the code cell ``cell_id`` in a feedback page."""
+    start = page.index(f'id="cell-id={cell_id}"')
+    end = page.find('<div class="cell border-box-sizing', start)
+    cell = page[start:end if end != -1 else len(page)]
+    return cell[cell.index('<div class="output_wrapper">'):] if '<div class="output_wrapper">' in cell else ""
+
+
 def test_feedback_shows_widgets_as_static_pictures(course, assignment):
-    """Widget cells fall back to their PNG in feedback, which works offline."""
+    """Widget cells fall back to their PNG in feedback, which works offline: each widget
+    cell's own outputs hold a picture."""
     page = course["root"] / "grading" / "feedback" / "alice" / assignment / f"{assignment}.html"
     text = page.read_text()
-    widget_cells = sum("widgets." in c.source for c in course["solutions"][assignment].cells if c.cell_type == "code")
-    assert widget_cells >= 1
+    widget_cells = [c.id for c in course["solutions"][assignment].cells if c.cell_type == "code" and "widgets." in c.source]
+    assert widget_cells
     # A live widget view would be an empty box offline; its PNG fallback is a picture.
     assert "widget-view+json" not in text
-    assert text.count("<img") >= widget_cells
+    for cell_id in widget_cells:
+        outputs = _cell_outputs_html(text, cell_id)
+        assert re.search(r'<img [^>]*src="data:image/png;base64,', outputs), f"widget cell {cell_id}: no picture"
 
 
 def test_feedback_reads_offline_and_shows_no_instructor_paths(course, assignment, repo):

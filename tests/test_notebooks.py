@@ -3,8 +3,9 @@
 Each notebook is executed once per module (with nbclient, kernel "python3", in its own
 folder) and the assertions share the result:
 
-* a solution notebook runs without error in under a minute, its widget cells show a
-  live widget with a PNG fallback, and moving a slider from a later cell redraws;
+* a solution notebook runs without error, its widget cells show a live widget with a
+  PNG fallback, and moving a slider from a later cell redraws (its time against the
+  one-minute budget: ``bench/notebook_bench.py``);
 * a released notebook, exercises untouched, fails only in the graded test cells, with
   NotImplementedError; demos guarded by ``exercise_demo`` print a hint instead.
 """
@@ -21,7 +22,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-TIME_LIMIT = 60.0  # seconds for a whole notebook
+TIME_LIMIT = 60.0  # seconds a cell may run before the run is stopped (a hang fails the tests)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PROBE = "__slider_probe__"
 
@@ -54,7 +55,6 @@ class Run:
     """One executed notebook."""
 
     nb: nbformat.NotebookNode
-    seconds: float
     failure: str | None  # an exception that stopped execution (e.g. a timeout)
 
     def errors(self) -> dict[int, dict]:
@@ -110,7 +110,7 @@ def _execute(path: Path, nb: nbformat.NotebookNode) -> Run:
         failure = f"{type(error).__name__}: {error}"
     seconds = time.perf_counter() - start
     print(f"executed {path.name} in {seconds:.1f} s")
-    return Run(nb, seconds, failure)
+    return Run(nb, failure)
 
 
 def _read(repo: Path, kind: str, assignment: str) -> tuple[Path, nbformat.NotebookNode]:
@@ -161,11 +161,6 @@ def test_solution_runs_without_errors(solution):
     assert not errors, f"cells raised errors: {errors}"
 
 
-def test_solution_runs_within_a_minute(solution):
-    run, _, _ = solution
-    assert run.seconds < TIME_LIMIT, f"took {run.seconds:.1f} s (limit {TIME_LIMIT:.0f} s)"
-
-
 def test_widget_cells_show_a_widget_with_a_png_fallback(solution):
     run, widget_cells, _ = solution
     assert run.failure is None, run.failure
@@ -206,14 +201,14 @@ def test_release_fails_only_in_graded_cells_with_not_implemented(release):
 
 
 def test_release_demos_print_a_hint(release):
-    demos = 0
-    for cell in release.nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for node in ast.walk(ast.parse(_code(cell.source))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "exercise_demo":
-                demos += 1
-                name = node.args[0].value
-                text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-                assert name in text, f"demo cell {_grade_id(cell)} printed {text!r}, no hint about {name}"
-    print(f"{demos} guarded demos")
+    """Every lecture has demos guarded by ``exercise_demo``; in the release, exercises
+    unfinished, each prints the hint naming every exercise it waits for."""
+    demos = [(cell, node) for cell in release.nb.cells if cell.cell_type == "code"
+             for node in ast.walk(ast.parse(_code(cell.source)))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "exercise_demo"]
+    assert demos, "no demo cell guarded by exercise_demo"
+    for cell, node in demos:
+        names = [arg.value for arg in node.args]
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert names and "Implement" in text and all(f"`{name}`" in text for name in names), (
+            f"demo cell {_grade_id(cell)} printed {text!r}, no hint about {names}")

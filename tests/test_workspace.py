@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -42,10 +43,15 @@ def test_a_new_lecture_appears_next_to_the_old_copies(course):
 
 
 def test_a_deleted_lecture_folder_starts_afresh(course):
+    """README: "To start a lecture afresh, delete its folder in my-work/ and run make lab again"."""
     create_copies(course)
-    (course / WORK / "03-sgd" / "03-sgd.ipynb").unlink()
-    create_copies(course)
-    assert (course / WORK / "03-sgd" / "03-sgd.ipynb").read_text() == "released 03"
+    folder = course / WORK / "03-sgd"
+    (folder / "03-sgd.ipynb").write_text("the student's work")
+    (folder / "notes.txt").write_text("the student's notes")
+    shutil.rmtree(folder)
+    assert create_copies(course) == [folder / "03-sgd.ipynb"]
+    assert sorted(p.name for p in folder.iterdir()) == ["03-sgd.ipynb"]
+    assert (folder / "03-sgd.ipynb").read_text() == "released 03"
 
 
 def test_without_released_notebooks_the_command_says_where_it_looked(tmp_path, capsys):
