@@ -36,6 +36,7 @@ EXERCISES = {
     "06-second-order": ("exact_step", "closed_form", "conjugate_gradient", "nonlinear_cg", "bfgs_inverse_update", "bfgs"),
     "07-batch-norm": ("batchnorm_forward", "batchnorm_backward", "batchnorm_inference"),
     "08-init-and-averaging": ("glorot_uniform", "coordinate_descent_step", "ema_update"),
+    "09-strategies": ("convexity_sigma", "continuation", "residual_backward"),
 }
 
 

@@ -27,6 +27,7 @@ from course.checks.learning import check_early_stopping_step, check_minibatch_gr
 from course.checks.momentum import check_momentum_step, check_nesterov_step
 from course.checks.own_work import assert_own_implementation
 from course.checks.sgd import check_linear_decay, check_minibatches, check_sgd_step
+from course.checks.strategies import check_continuation, check_convexity_sigma, check_residual_backward
 from course.checks.secondorder import (
     check_bfgs, check_bfgs_inverse_update, check_closed_form, check_conjugate_gradient, check_exact_step,
     check_exact_step_orthogonal, check_nonlinear_cg,
@@ -43,6 +44,8 @@ __all__ = [
     "check_batchnorm_forward",
     "check_batchnorm_inference",
     "check_clip_by_norm",
+    "check_continuation",
+    "check_convexity_sigma",
     "check_coordinate_descent_step",
     "check_early_stopping_step",
     "check_ema_update",
@@ -53,6 +56,7 @@ __all__ = [
     "check_minibatches",
     "check_momentum_step",
     "check_nesterov_step",
+    "check_residual_backward",
     "check_rmsprop_step",
     "check_sgd_step",
     "check_step_increases_cost",

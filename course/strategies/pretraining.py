@@ -1,0 +1,262 @@
+"""Supervised pretraining: greedy layer-wise, and from a related task (lecture 09).
+
+Pretraining trains a simpler model, or the same model on a simpler or related task,
+and uses the result to initialize the model we want (book §8.7.4).
+
+:func:`greedy_pretraining`
+    a deep MLP on the spirals built one hidden layer at a time: stage l trains the
+    network with hidden layers 1..l and a new output layer, either the new layer and
+    the output layer alone (the others frozen) or every layer; then the whole network
+    is fine-tuned. Compared with training all layers at once from the same initial
+    weights, for the same number of steps.
+:func:`transfer`
+    a small data set of rotated spirals (task B), trained from random weights, from the
+    hidden layers of networks trained on plenty of ordinary spirals (a related task A),
+    and from those of networks trained on Gaussian blobs (an unrelated task), each with
+    a new output layer.
+
+Every setting is trained for several seeds at once (:func:`course.strategies.networks.fit`,
+momentum SGD), and the curves record the loss on the whole training set and the
+accuracy on a test set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from course import validation as check
+from course.backend import get_namespace
+from course.data import blobs, spirals
+from course.nn import Linear, ReLU, Sequential
+from course.strategies.networks import _generators, evaluate, fit, seeded_linear
+
+__all__ = ["GREEDY", "TRANSFER", "Curves", "greedy_pretraining", "transfer"]
+
+#: The settings of :func:`greedy_pretraining` and :func:`transfer`, in the order of their curves.
+GREEDY = ("all layers at once", "greedy: new layer only", "greedy: all layers")
+TRANSFER = ("from scratch", "from the related task", "from an unrelated task")
+
+#: Classes of the spirals.
+CLASSES = 3
+
+
+@dataclass(frozen=True)
+class Curves:
+    """Training curves of several settings over seeds.
+
+    ``steps`` (T,) are the steps at which the curves were taken; ``train_loss`` and
+    ``test_accuracy`` map each setting to an array (T, seeds); ``marks`` are steps worth
+    a vertical line (the ends of the greedy stages).
+    """
+
+    steps: np.ndarray
+    train_loss: dict[str, np.ndarray]
+    test_accuracy: dict[str, np.ndarray]
+    marks: tuple[int, ...] = ()
+
+
+def _namespace(xp: Any) -> Any:
+    return get_namespace() if xp is None else get_namespace(xp.zeros(0))
+
+
+def _data(xp: Any, X: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
+    return xp.asarray(X, dtype=xp.float64), xp.asarray(y, dtype=xp.int64)
+
+
+def _copy(layer: Linear, models: int | None = None) -> Linear:
+    """A new Linear layer with a copy of ``layer``'s parameters (tiled to ``models`` copies)."""
+    xp = layer.xp
+    new = Linear(layer.W.shape[-2], layer.W.shape[-1], models=layer.W.shape[0], xp=xp,
+                 init=lambda shape, rng: np.zeros(shape))
+    W, b = layer.W, layer.b
+    if models is not None:
+        W, b = xp.concat([W] * models), xp.concat([b] * models)
+    new.W, new.b = xp.asarray(W, copy=True), xp.asarray(b, copy=True)
+    return new
+
+
+def _chain(hidden: list[Linear], head: Linear, n_in: int, models: int) -> Sequential:
+    return Sequential([x for layer in hidden for x in (layer, ReLU())] + [head], n_in, models)
+
+
+def greedy_pretraining(
+    depth: int = 4,
+    seeds: int = 5,
+    *,
+    stage_steps: int = 75,
+    finetune_steps: int = 100,
+    width: int = 32,
+    lr: float = 0.05,
+    finetune_lr: float = 0.01,
+    batch: int = 32,
+    every: int = 25,
+    xp: Any = None,
+) -> Curves:
+    """Greedy supervised layer-wise pretraining against training all layers at once.
+
+    Per seed s, the weights W₁, …, W_L of ``depth`` hidden ReLU layers of ``width`` units
+    and output layers O₁, …, O_L are drawn once (:func:`course.init.uniform_fan_in`).
+
+    * all layers at once: the network W₁ … W_L O_L trained for
+      T = depth · stage_steps + finetune_steps steps;
+    * greedy: for l = 1, …, L the network W₁ … W_l O_l is trained for ``stage_steps``
+      steps, either only W_l and O_l (the lower layers frozen: "new layer only") or every
+      layer ("all layers"); then W₁ … W_L O_L is fine-tuned, every layer, for
+      ``finetune_steps`` steps with the smaller rate ``finetune_lr`` (at ``lr`` the
+      stacked network, whose layers were trained for shallower nets, can be thrown off
+      its minimum). Same T steps, same initial weights.
+
+    Momentum SGD (ε = ``lr``, α = 0.9) on minibatches of ``batch`` of the 300 points of
+    ``spirals(100, 3)``, the same minibatch at step k for every network; the test set is
+    ``spirals(100, 3, seed=1)``.
+
+    Returns
+    -------
+    Curves
+        For each setting of :data:`GREEDY`, every ``every`` steps; marks at the ends of
+        the stages.
+    """
+    depth, seeds = check.integer("depth", depth, 1), check.integer("seeds", seeds, 1)
+    stage_steps, finetune_steps = check.integer("stage_steps", stage_steps, 1), check.integer(
+        "finetune_steps", finetune_steps, 1)
+    width, batch, every = check.integer("width", width, 1), check.integer("batch", batch, 1), check.integer(
+        "every", every, 1)
+    xp = _namespace(xp)
+    X, y = _data(xp, *spirals(100, CLASSES, seed=0))
+    X_test, y_test = _data(xp, *spirals(100, CLASSES, seed=1))
+    n = X.shape[0]
+    rngs = _generators(range(seeds))
+    hidden = [seeded_linear(2 if i == 0 else width, width, rngs, xp=xp) for i in range(depth)]
+    heads = [seeded_linear(width, CLASSES, rngs, xp=xp) for _ in range(depth)]
+    total = depth * stage_steps + finetune_steps
+    at = np.array(sorted({*range(0, total, every), total}))
+    batches = np.random.default_rng(0).integers(0, n, (total, batch))  # step k: the same rows for every model
+
+    def run(model: Sequential, done: int, steps: int, sink: list, rate: float = lr, **options: Any) -> None:
+        """Train ``model`` for ``steps`` steps, the steps ``done``, …; record at the steps of ``at``."""
+
+        def record(k: int) -> None:
+            if done + k in at and (k < steps or done + k == total):
+                sink.append((evaluate(model, X, y)[0], evaluate(model, X_test, y_test)[1]))
+
+        fit(model, X, y, lambda k: np.broadcast_to(batches[done + k], (model.models, batch)), steps, rate,
+            record=record, **options)
+
+    # all at once: seeds models
+    joint: list = []
+    run(_chain([_copy(h) for h in hidden], _copy(heads[-1]), 2, seeds), 0, total, joint)
+    # greedy: two variants side by side, models [new layer only] * seeds + [all layers] * seeds
+    greedy: list = []
+    stack = [_copy(h, 2) for h in hidden]
+    only_new = np.repeat([True, False], seeds)
+    for level in range(depth):
+        model = _chain(stack[:level + 1], _copy(heads[level], 2), 2, 2 * seeds)
+        frozen = {i: only_new for i in range(level)}  # the lower hidden layers, in the variant "new layer only"
+        run(model, level * stage_steps, stage_steps, greedy,
+            layers=[*stack[:level + 1], model.layers[-1]], frozen=frozen)
+    run(model, depth * stage_steps, finetune_steps, greedy, check.positive("finetune_lr", finetune_lr))
+
+    curves: list[dict[str, np.ndarray]] = [{}, {}]
+    for i in range(2):
+        curves[i][GREEDY[0]] = np.stack([r[i] for r in joint])
+        both = np.stack([r[i] for r in greedy])
+        curves[i][GREEDY[1]], curves[i][GREEDY[2]] = both[:, :seeds], both[:, seeds:]
+    marks = tuple(stage_steps * (level + 1) for level in range(depth))
+    return Curves(at, *curves, marks=marks)
+
+
+def _rotated(X: np.ndarray, degrees: float) -> np.ndarray:
+    t = np.deg2rad(degrees)
+    return X @ np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]])
+
+
+#: Centres of the unrelated task's three Gaussian blobs.
+BLOB_CENTERS = ((-0.5, -0.3), (0.5, -0.3), (0.0, 0.5))
+
+
+def transfer(
+    seeds: int = 5,
+    *,
+    per_class: int = 10,
+    rotation: float = 30.0,
+    depth: int = 3,
+    width: int = 32,
+    pretrain_steps: int = 500,
+    steps: int = 400,
+    lr: float = 0.05,
+    batch: int = 16,
+    every: int = 20,
+    xp: Any = None,
+) -> Curves:
+    """Initializing from a network trained on a related task, on an unrelated one, or not at all.
+
+    Task B: ``per_class`` points per class of ``spirals(per_class, 3, seed=2)`` rotated by
+    ``rotation`` degrees (a small data set); its test set: ``spirals(100, 3, seed=3)``,
+    rotated alike. Related task A: ``spirals(100, 3, seed=0)``, not rotated. Unrelated
+    task: three Gaussian blobs (:data:`BLOB_CENTERS`, std 0.2, 300 points).
+
+    Networks of ``depth`` hidden ReLU layers of ``width`` units (seed s) are first trained
+    on A, and on the unrelated task, for ``pretrain_steps`` steps; then, for task B, three
+    networks per seed are trained for ``steps`` steps: from the initial weights of seed s
+    (from scratch), and from the hidden layers trained on A or on the unrelated task, each
+    with the same new output layer. Momentum SGD (ε = ``lr``, α = 0.9), minibatches of
+    ``batch``.
+
+    Returns
+    -------
+    Curves
+        For each setting of :data:`TRANSFER`: the loss on B's training set and the
+        accuracy on B's test set, every ``every`` steps of the training on B.
+    """
+    seeds, depth = check.integer("seeds", seeds, 1), check.integer("depth", depth, 1)
+    per_class, width = check.integer("per_class", per_class, 2), check.integer("width", width, 1)
+    pretrain_steps, steps = check.integer("pretrain_steps", pretrain_steps, 0), check.integer("steps", steps, 1)
+    batch, every = check.integer("batch", batch, 1), check.integer("every", every, 1)
+    rotation = check._real("rotation", rotation)
+    xp = _namespace(xp)
+    XA, yA = spirals(100, CLASSES, seed=0)
+    XU, yU = blobs(3 * 100, BLOB_CENTERS, std=0.2, seed=0)
+    XB, yB = spirals(per_class, CLASSES, seed=2)
+    XT, yT = spirals(100, CLASSES, seed=3)
+    XB, XT = _rotated(XB, rotation), _rotated(XT, rotation)
+
+    def network(models: int) -> tuple[list[Linear], Linear]:
+        rngs = _generators(list(range(seeds)) * models)
+        return [seeded_linear(2 if i == 0 else width, width, rngs, xp=xp) for i in range(depth)], \
+            seeded_linear(width, CLASSES, rngs, xp=xp)
+
+    # pretraining: models [task A] * seeds + [unrelated] * seeds, on the two data sets stacked
+    hidden, head = network(2)
+    X_pre, y_pre = _data(xp, np.concatenate([XA, XU]), np.concatenate([yA, yU]))
+    offset = np.repeat([0, len(yA)], seeds)[:, None]
+    stream = np.random.default_rng(0)
+    fit(_chain(hidden, head, 2, 2 * seeds), X_pre, y_pre,
+        lambda k: offset + stream.integers(0, len(yA), (2 * seeds, batch)), pretrain_steps, lr)
+
+    # task B: [scratch] * seeds + [from A] * seeds + [from unrelated] * seeds, one new head per seed
+    scratch, _ = network(1)
+    start = [_copy(h) for h in scratch]
+    for s, pretrained in zip(start, hidden):
+        s.W, s.b = xp.concat([s.W, pretrained.W]), xp.concat([s.b, pretrained.b])
+    _, new_head = network(3)
+    model = _chain(start, new_head, 2, 3 * seeds)
+    X, y = _data(xp, XB, yB)
+    X_test, y_test = _data(xp, XT, yT)
+    recorded: list = []
+
+    def record(k: int) -> None:
+        if k % every == 0 or k == steps:
+            recorded.append((evaluate(model, X, y)[0], evaluate(model, X_test, y_test)[1]))
+
+    stream = np.random.default_rng(1)
+    fit(model, X, y, lambda k: stream.integers(0, len(yB), (3 * seeds, batch)), steps, lr, record=record)
+    at = np.array(sorted({*range(0, steps, every), steps}))
+    curves: list[dict[str, np.ndarray]] = [{}, {}]
+    for i in range(2):
+        values = np.stack([r[i] for r in recorded])
+        for j, name in enumerate(TRANSFER):
+            curves[i][name] = values[:, j * seeds:(j + 1) * seeds]
+    return Curves(at, *curves)
