@@ -18,6 +18,7 @@ import numpy as np
 
 from course.checks.common import DTYPES, Case, Exercise, Mistake, dtype_name, pick, verify
 from course.checks.failure import CheckFailed
+from course.checks.own_work import refuse_course_references
 from course.strategies.networks import residual_backward as _residual_backward
 from course.strategies.smoothing import continuation as _continuation
 from course.strategies.smoothing import convexity_sigma as _convexity_sigma
@@ -217,6 +218,7 @@ def check_continuation(fn: Callable, seed: int = 0, reveal: bool = True) -> None
     __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
     if not callable(fn):
         raise CheckFailed(f"pass your function continuation itself, got {type(fn).__name__}")
+    refuse_course_references(fn)  # on the function itself: while autograding, the wrapper below hides it
     try:
         verify(CONTINUATION, _stacked_ends(fn), _continuation_cases(seed), reveal)
     except CheckFailed as failure:

@@ -36,7 +36,7 @@ from course import validation as check
 from course.backend import get_namespace
 from course.strategies.networks import evaluate, fit, seeded_mlp
 
-__all__ = ["ORDERS", "Curriculum", "curriculum_experiment", "margin_task", "pacing"]
+__all__ = ["ORDERS", "Curriculum", "curriculum_experiment", "curriculum_rows", "margin_task", "pacing"]
 
 #: The orderings of the training examples, in the order of the results.
 ORDERS = ("random", "easy first", "hard first")
@@ -90,6 +90,35 @@ def pacing(k: int, ramp: int, start: float) -> float:
     if start > 1:
         raise ValueError(f"start must lie in (0, 1], got {start}")
     return 1.0 if ramp == 0 else min(1.0, start + (1.0 - start) * k / ramp)
+
+
+def curriculum_rows(order: str, easiest: np.ndarray, draws: np.ndarray, k: int, ramp: int,
+                    start: float) -> np.ndarray:
+    """The training rows of a minibatch at step k, drawn uniformly (with replacement) from
+    the examples that ``order`` has in play.
+
+    Parameters
+    ----------
+    order : {"random", "easy first", "hard first"}
+        All examples; the easiest fraction :func:`pacing` (k, ramp, start); or the hardest.
+    easiest : numpy.ndarray, shape (N,)
+        The row indices of the training set from the easiest to the hardest.
+    draws : numpy.ndarray
+        Uniform numbers in [0, 1), one per row to pick (any shape).
+    k, ramp : int
+    start : float
+
+    Returns
+    -------
+    numpy.ndarray
+        Row indices, shaped like ``draws``.
+    """
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(map(repr, ORDERS))}, got {order!r}")
+    n = len(easiest)
+    pool = n if order == "random" else max(1, math.ceil(pacing(k, ramp, start) * n))
+    ranks = np.minimum((np.asarray(draws) * pool).astype(np.int64), pool - 1)
+    return easiest[n - 1 - ranks] if order == "hard first" else easiest[ranks]
 
 
 @dataclass(frozen=True)
@@ -176,16 +205,8 @@ def curriculum_experiment(
 
     def sample(k: int) -> np.ndarray:
         draws = rng.random((K, batch))
-        rows = []
-        for j, (order, ramp) in enumerate(settings):
-            block = draws[j * seeds:(j + 1) * seeds]
-            if order == "random":
-                rows.append(np.minimum((block * n_train).astype(np.int64), n_train - 1))
-                continue
-            pool = max(1, math.ceil(pacing(k, ramp, start) * n_train))
-            ranks = np.minimum((block * pool).astype(np.int64), pool - 1)
-            rows.append(easiest[ranks] if order == "easy first" else easiest[n_train - 1 - ranks])
-        return np.concatenate(rows)
+        return np.concatenate([curriculum_rows(order, easiest, draws[j * seeds:(j + 1) * seeds], k, ramp or 0, start)
+                               for j, (order, ramp) in enumerate(settings)])
 
     recorded: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 

@@ -299,7 +299,7 @@ def fit(model: Sequential, X: Array, y: Array, sample: Sampler, steps: int, lr: 
     Raises
     ------
     FloatingPointError
-        If a loss becomes non-finite (the learning rate is too large).
+        If the network's outputs become non-finite (the learning rate is too large).
     """
     if not isinstance(model, Sequential) or model.models is None:
         raise TypeError("model must hold K models along a leading axis (a Sequential built with models=K)")
@@ -336,10 +336,11 @@ def fit(model: Sequential, X: Array, y: Array, sample: Sampler, steps: int, lr: 
         flat = xp.asarray(np.reshape(idx, -1), device=device)
         Xb = xp.reshape(xp.take(X, flat, axis=0), (K, idx.shape[1], X.shape[1]))
         yb = xp.reshape(xp.take(y, flat), idx.shape)
-        loss = loss_fn.forward(model.forward(Xb), yb)
+        logits = model.forward(Xb)
+        if not bool(xp.all(xp.isfinite(logits))):
+            raise FloatingPointError(f"the outputs became non-finite at step {k}: lower the learning rate")
+        loss = loss_fn.forward(logits, yb)
         losses[:, k] = to_numpy(loss)
-        if not np.all(np.isfinite(losses[:, k])):
-            raise FloatingPointError(f"the loss became non-finite at step {k}: lower the learning rate")
         model.backward(loss_fn.backward())
         grads = [g for layer in trained for g in layer.gradients()]
         for p, v, g, rate in zip(params, velocity, grads, rates):

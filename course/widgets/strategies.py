@@ -481,7 +481,7 @@ SKIP_LOSS_RANGE = (1e-2, 3.0)
 def skip_runs(seeds: int = SKIP_SEEDS, steps: int = SKIP_STEPS, depths: tuple[int, ...] = DEPTHS) -> dict[str, Any]:
     """:func:`course.strategies.skip.skip_experiment` for every initialization of
     :data:`course.strategies.skip.INITS`."""
-    checkpoints = tuple(min(c, steps - 1) for c in CHECKPOINTS)
+    checkpoints = tuple(sorted({min(c, steps - 1) for c in CHECKPOINTS}))
     runs = skip_experiment(depths, tuple(INITS), seeds, steps, checkpoints)
     return {init: {depth: runs[init, depth] for depth in depths} for init in INITS}
 
@@ -508,9 +508,11 @@ def skip_explorer(depth: int = 16, init: str = "U(±1/√m)", step: int = 0, see
     Controls: ``"depth"`` (number of blocks), ``"init"`` (U(±1/√m) or Glorot),
     ``"step"`` (0: at initialization, up to the last step).
     """
-    runs = skip_runs(seeds, steps, tuple(depths))
     if depth not in depths:
         raise ValueError(f"depth must be one of {', '.join(map(str, depths))}, got {depth!r}")
+    if init not in INITS:
+        raise ValueError(f"init must be one of {', '.join(map(repr, INITS))}, got {init!r}")
+    runs = skip_runs(seeds, steps, tuple(depths))
     checkpoints = next(iter(next(iter(runs.values())).values())).checkpoints
     fig, (left, right) = new_figure(2, width=4.9, height=3.9)
     thin_norms = {a: [left.plot([], [], color=c, linewidth=0.6, alpha=0.4, animated=True)[0] for _ in range(seeds)]
