@@ -321,7 +321,7 @@ def test_fit_trains_each_model_as_if_it_were_alone():
 def test_fit_trains_only_the_layers_it_is_given_and_freezes_per_model():
     X, y = spirals(20, 3, seed=0)
     model = networks.seeded_mlp((2, 6, 6, 3), [0, 1])
-    first, second, head = model.layers[0], model.layers[2], model.layers[4]
+    second, head = model.layers[2], model.layers[4]
     before = [np.array(to_numpy(p)) for p in model.parameters()]
     networks.fit(model, X, y, lambda k: np.tile(np.arange(8), (2, 1)), 5, 0.1, layers=[second, head],
                  frozen={0: np.array([True, False])})

@@ -25,8 +25,10 @@ EXPLORERS = {
     "curriculum": (widgets.curriculum_explorer, {"seeds": 2, "steps": 40},
                    {"ramp": [75, 300], "noise": ["noisy near the boundary"],
                     "metric": ["accuracy on the hardest third"]}),
-    "pretraining": (widgets.pretraining_explorer, {"seeds": 2, "scale": 0.1},
-                    {"experiment": ["related task"], "metric": ["test error"]}),
+    "pretraining": (widgets.pretraining_explorer, {"depth": 2, "seeds": 2, "scale": 0.1, "depths": (1, 2)},
+                    {"depth": [1], "metric": ["test error"]}),
+    "transfer": (widgets.transfer_explorer, {"per_class": 5, "seeds": 2, "scale": 0.1, "sizes": (3, 5)},
+                 {"per_class": [3], "metric": ["training loss"]}),
     "skip": (widgets.skip_explorer, {"depth": 8, "seeds": 2, "steps": 30, "depths": (2, 8)},
              {"depth": [2], "init": ["Glorot"], "step": [10, 29]}),
 }
@@ -74,21 +76,17 @@ def test_every_control_redraws_only_what_moves(name, control, value):
     assert_shows_its_figure(w)
 
 
-def test_default_explorers_build():
-    for factory in (widgets.smoothing_explorer, widgets.continuation_2d_explorer, widgets.curriculum_explorer,
-                    widgets.pretraining_explorer, widgets.skip_explorer):
-        w = factory()
-        assert w.draws == 1
-        assert_finite(w.figure)
-
-
 def test_bad_settings_are_named():
     with pytest.raises(ValueError, match="landscape must be one of"):
         widgets.smoothing_explorer(landscape="egg crate")
     with pytest.raises(ValueError, match="ramp must be one of"):
         widgets.curriculum_explorer(ramp=100, seeds=2, steps=40)
-    with pytest.raises(ValueError, match="experiment must be one of"):
-        widgets.pretraining_explorer(experiment="unsupervised", seeds=2, scale=0.1)
+    with pytest.raises(ValueError, match="depth must be one of"):
+        widgets.pretraining_explorer(depth=3)
+    with pytest.raises(ValueError, match="per_class must be one of"):
+        widgets.transfer_explorer(per_class=7)
+    with pytest.raises(ValueError, match="metric must be one of"):
+        widgets.transfer_explorer(metric="accuracy")
     with pytest.raises(ValueError, match="depth must be one of"):
         widgets.skip_explorer(depth=5, seeds=2, steps=30, depths=(2, 8))
 
@@ -148,19 +146,29 @@ def test_the_curriculum_explorer_shows_the_chosen_ramp_and_metric():
     assert np.all((0 <= line(left, "easy first").get_ydata()) & (line(left, "easy first").get_ydata() <= 1))
 
 
-def test_the_pretraining_explorer_switches_its_curves_and_keys():
-    w = widgets.pretraining_explorer(seeds=2, scale=0.1)
-    left = w.figure.axes[0]
-    keys = [t.get_text() for t in left.texts]
-    assert keys == [f"— {name}" for name in ("all layers at once", "greedy: new layer only", "greedy: all layers")]
-    assert line(left, "all layers at once").get_visible() and not line(left, "from scratch").get_visible()
-    w.controls["experiment"].value = "related task"
-    assert [t.get_text() for t in left.texts][-1] == "— from an unrelated task"
-    assert line(left, "from scratch").get_visible() and not line(left, "all layers at once").get_visible()
-    loss = line(left, "from scratch").get_ydata().copy()
+def test_the_pretraining_explorer_marks_the_stages_of_the_chosen_depth():
+    w = widgets.pretraining_explorer(depth=2, seeds=2, scale=0.1, depths=(1, 2))
+    left, right = w.figure.axes
+    stages = [artist for artist in left.get_lines() if artist.get_visible() and artist.get_linestyle() == ":"]
+    assert [artist.get_xdata()[0] for artist in stages] == [8, 16]  # two stages of 75 · 0.1 steps
+    loss = line(left, "all layers at once").get_ydata().copy()
     w.controls["metric"].value = "test error"
-    error = line(left, "from scratch").get_ydata()
+    error = line(left, "all layers at once").get_ydata()
     assert not np.allclose(loss, error) and np.all((0 < error) & (error <= 1))
+    w.controls["depth"].value = 1
+    assert len([a for a in left.get_lines() if a.get_visible() and a.get_linestyle() == ":"]) == 1
+    assert "1 hidden layers" in left.title.get_text()
+    medians = [a for a in right.get_lines() if a.get_marker() == "s"]
+    assert len(medians) == 3 and all(len(a.get_xdata()) == 2 for a in medians)
+
+
+def test_the_transfer_explorer_shows_the_chosen_task():
+    w = widgets.transfer_explorer(per_class=5, seeds=2, scale=0.1, sizes=(3, 5))
+    right = w.figure.axes[2]
+    points = next(c for c in right.collections if c.get_animated())
+    assert len(points.get_offsets()) == 15
+    w.controls["per_class"].value = 3
+    assert len(points.get_offsets()) == 9 and "9 points" in right.title.get_text()
 
 
 def test_the_skip_explorer_shows_vanishing_plain_gradients_at_depth():

@@ -108,9 +108,10 @@ def _restart(grad: Callable, x0: np.ndarray, sigmas: np.ndarray, lr: float, step
     return ends[-1], ends
 
 
-def _levels(order: Callable[[np.ndarray], Any] = lambda s: s, step: Callable[[np.ndarray, np.ndarray, float], np.ndarray]
-            = lambda x, g, lr: x - lr * g, count: Callable[[int], int] = lambda steps: steps,
-            record: str = "end", sigma_used: Callable[[np.ndarray, float], float] = lambda sigmas, s: s) -> Callable:
+def _levels(order: Callable[[np.ndarray], Any] = lambda s: s,
+            step: Callable[[np.ndarray, np.ndarray, float], np.ndarray] = lambda x, g, lr: x - lr * g,
+            count: Callable[[int], int] = lambda steps: steps, record: str = "end",
+            sigma_used: Callable[[np.ndarray, float], float] = lambda sigmas, s: s) -> Callable:
     """Continuation with one thing changed: the order of the levels, the step, the number of
     steps per level, what ``ends`` records, or the σ given to grad."""
 

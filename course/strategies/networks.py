@@ -313,18 +313,20 @@ def fit(model: Sequential, X: Array, y: Array, sample: Sampler, steps: int, lr: 
     trained = model.layers if layers is None else list(layers)
     params = [p for layer in trained for p in layer.parameters()]
     velocity = [xp.zeros_like(p) for p in params]
-    index = {id(p): i for i, p in enumerate(model.parameters())}
-    if any(id(p) not in index for p in params):
+    if not {id(p) for p in params} <= {id(p) for p in model.parameters()}:
         raise ValueError("layers must be layers of the model")
-    rates = []
-    for i, layer in enumerate(trained):
-        mask = None if frozen is None else frozen.get(i)
-        if mask is not None and np.shape(mask) != (K,):
-            raise ValueError(f"frozen[{i}] must be a boolean mask of the {K} models, got shape {np.shape(mask)}")
-        rate = lr if mask is None else xp.asarray(np.where(mask, 0.0, lr), dtype=X.dtype, device=device)
-        rates += [rate if mask is None else xp.reshape(rate, (K,) + (1,) * (p.ndim - 1)) for p in layer.parameters()]
-    if frozen is not None and any(i not in range(len(trained)) for i in frozen):
+    frozen = {} if frozen is None else frozen
+    if any(i not in range(len(trained)) for i in frozen):
         raise ValueError(f"frozen names layers by their index in layers (0 to {len(trained) - 1})")
+    rates: list[Any] = []  # per parameter: ε, or ε per model (0 where the layer is frozen)
+    for i, layer in enumerate(trained):
+        if i not in frozen:
+            rates += [lr] * len(layer.parameters())
+            continue
+        if np.shape(frozen[i]) != (K,):
+            raise ValueError(f"frozen[{i}] must be a boolean mask of the {K} models, got shape {np.shape(frozen[i])}")
+        rate = xp.asarray(np.where(frozen[i], 0.0, lr), dtype=X.dtype, device=device)
+        rates += [xp.reshape(rate, (K,) + (1,) * (p.ndim - 1)) for p in layer.parameters()]
     loss_fn = PerModelCrossEntropy()
     losses = np.empty((K, steps))
     for k in range(steps):

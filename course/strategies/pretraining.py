@@ -10,10 +10,10 @@ and uses the result to initialize the model we want (book §8.7.4).
     is fine-tuned. Compared with training all layers at once from the same initial
     weights, for the same number of steps.
 :func:`transfer`
-    a small data set of rotated spirals (task B), trained from random weights, from the
-    hidden layers of networks trained on plenty of ordinary spirals (a related task A),
-    and from those of networks trained on Gaussian blobs (an unrelated task), each with
-    a new output layer.
+    small data sets of rotated spirals (task B, a few points per class), trained from
+    random weights, from the hidden layers of networks trained on plenty of ordinary
+    spirals (a related task A), and from those of networks trained on Gaussian blobs (an
+    unrelated task), each with a new output layer.
 
 Every setting is trained for several seeds at once (:func:`course.strategies.networks.fit`,
 momentum SGD), and the curves record the loss on the whole training set and the
@@ -22,6 +22,7 @@ accuracy on a test set.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,7 +181,7 @@ BLOB_CENTERS = ((-0.5, -0.3), (0.5, -0.3), (0.0, 0.5))
 def transfer(
     seeds: int = 5,
     *,
-    per_class: int = 10,
+    sizes: Sequence[int] = (5, 10, 20, 40),
     rotation: float = 30.0,
     depth: int = 3,
     width: int = 32,
@@ -190,38 +191,41 @@ def transfer(
     batch: int = 16,
     every: int = 20,
     xp: Any = None,
-) -> Curves:
+) -> dict[int, Curves]:
     """Initializing from a network trained on a related task, on an unrelated one, or not at all.
 
-    Task B: ``per_class`` points per class of ``spirals(per_class, 3, seed=2)`` rotated by
-    ``rotation`` degrees (a small data set); its test set: ``spirals(100, 3, seed=3)``,
+    Task B, for each n of ``sizes``: n points per class of ``spirals(n, 3, seed=2)`` rotated
+    by ``rotation`` degrees (a small data set); its test set: ``spirals(100, 3, seed=3)``,
     rotated alike. Related task A: ``spirals(100, 3, seed=0)``, not rotated. Unrelated
     task: three Gaussian blobs (:data:`BLOB_CENTERS`, std 0.2, 300 points).
 
     Networks of ``depth`` hidden ReLU layers of ``width`` units (seed s) are first trained
-    on A, and on the unrelated task, for ``pretrain_steps`` steps; then, for task B, three
-    networks per seed are trained for ``steps`` steps: from the initial weights of seed s
-    (from scratch), and from the hidden layers trained on A or on the unrelated task, each
-    with the same new output layer. Momentum SGD (ε = ``lr``, α = 0.9), minibatches of
-    ``batch``.
+    on A, and on the unrelated task, for ``pretrain_steps`` steps; then, for each size of
+    task B, three networks per seed are trained for ``steps`` steps: from the initial
+    weights of seed s (from scratch), and from the hidden layers trained on A or on the
+    unrelated task, each with the same new output layer. Momentum SGD (ε = ``lr``,
+    α = 0.9), minibatches of ``batch`` drawn with replacement; every network of one stage
+    trains in one batched run.
 
     Returns
     -------
-    Curves
-        For each setting of :data:`TRANSFER`: the loss on B's training set and the
-        accuracy on B's test set, every ``every`` steps of the training on B.
+    dict
+        n -> :class:`Curves`: for each setting of :data:`TRANSFER`, the loss on B's training
+        set and the accuracy on B's test set, every ``every`` steps of the training on B.
     """
     seeds, depth = check.integer("seeds", seeds, 1), check.integer("depth", depth, 1)
-    per_class, width = check.integer("per_class", per_class, 2), check.integer("width", width, 1)
+    sizes = tuple(check.integer(f"sizes[{i}]", n, 1) for i, n in enumerate(sizes))
+    if not sizes:
+        raise ValueError("sizes is empty: give at least one number of points per class")
+    width = check.integer("width", width, 1)
     pretrain_steps, steps = check.integer("pretrain_steps", pretrain_steps, 0), check.integer("steps", steps, 1)
     batch, every = check.integer("batch", batch, 1), check.integer("every", every, 1)
     rotation = check._real("rotation", rotation)
     xp = _namespace(xp)
     XA, yA = spirals(100, CLASSES, seed=0)
     XU, yU = blobs(3 * 100, BLOB_CENTERS, std=0.2, seed=0)
-    XB, yB = spirals(per_class, CLASSES, seed=2)
     XT, yT = spirals(100, CLASSES, seed=3)
-    XB, XT = _rotated(XB, rotation), _rotated(XT, rotation)
+    tasks = [spirals(n, CLASSES, seed=2) for n in sizes]
 
     def network(models: int) -> tuple[list[Linear], Linear]:
         rngs = _generators(list(range(seeds)) * models)
@@ -236,27 +240,38 @@ def transfer(
     fit(_chain(hidden, head, 2, 2 * seeds), X_pre, y_pre,
         lambda k: offset + stream.integers(0, len(yA), (2 * seeds, batch)), pretrain_steps, lr)
 
-    # task B: [scratch] * seeds + [from A] * seeds + [from unrelated] * seeds, one new head per seed
+    # task B: per size, [scratch] * seeds + [from A] * seeds + [from unrelated] * seeds; one new head per seed
     scratch, _ = network(1)
     start = [_copy(h) for h in scratch]
     for s, pretrained in zip(start, hidden):
-        s.W, s.b = xp.concat([s.W, pretrained.W]), xp.concat([s.b, pretrained.b])
-    _, new_head = network(3)
-    model = _chain(start, new_head, 2, 3 * seeds)
-    X, y = _data(xp, XB, yB)
-    X_test, y_test = _data(xp, XT, yT)
+        W, b = xp.concat([s.W, pretrained.W]), xp.concat([s.b, pretrained.b])
+        s.W, s.b = xp.concat([W] * len(sizes)), xp.concat([b] * len(sizes))
+    _, new_head = network(3 * len(sizes))
+    model = _chain(start, new_head, 2, 3 * seeds * len(sizes))
+    block = 3 * seeds  # the models of one size
+    rows = np.array([len(y) for _, y in tasks])
+    first = np.concatenate([[0], np.cumsum(rows)[:-1]])
+    X, y = _data(xp, _rotated(np.concatenate([X for X, _ in tasks]), rotation), np.concatenate([y for _, y in tasks]))
+    own = [_data(xp, _rotated(X_n, rotation), y_n) for X_n, y_n in tasks]
+    X_test, y_test = _data(xp, _rotated(XT, rotation), yT)
     recorded: list = []
 
     def record(k: int) -> None:
         if k % every == 0 or k == steps:
-            recorded.append((evaluate(model, X, y)[0], evaluate(model, X_test, y_test)[1]))
+            train = np.concatenate([evaluate(model, *own[i])[0][i * block:(i + 1) * block] for i in range(len(sizes))])
+            recorded.append((train, evaluate(model, X_test, y_test)[1]))
 
     stream = np.random.default_rng(1)
-    fit(model, X, y, lambda k: stream.integers(0, len(yB), (3 * seeds, batch)), steps, lr, record=record)
+    offsets, counts = np.repeat(first, block)[:, None], np.repeat(rows, block)[:, None]
+    fit(model, X, y, lambda k: offsets + (stream.random((len(offsets), batch)) * counts).astype(np.int64), steps, lr,
+        record=record)
     at = np.array(sorted({*range(0, steps, every), steps}))
-    curves: list[dict[str, np.ndarray]] = [{}, {}]
-    for i in range(2):
-        values = np.stack([r[i] for r in recorded])
-        for j, name in enumerate(TRANSFER):
-            curves[i][name] = values[:, j * seeds:(j + 1) * seeds]
-    return Curves(at, *curves)
+    values = [np.stack([r[i] for r in recorded]) for i in range(2)]
+    result = {}
+    for i, n in enumerate(sizes):
+        curves: list[dict[str, np.ndarray]] = [{}, {}]
+        for table, value in zip(curves, values):
+            for j, name in enumerate(TRANSFER):
+                table[name] = value[:, i * block + j * seeds:i * block + (j + 1) * seeds]
+        result[n] = Curves(at, *curves)
+    return result

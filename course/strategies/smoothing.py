@@ -236,7 +236,8 @@ def narrow_well() -> SmoothedObjective:
 
 def egg_crate() -> SmoothedObjective:
     """A 2-D landscape: a bowl ½·0.3‖θ − (0.4, −0.3)‖² and ripples cos 3θ₁, cos 3θ₂ and
-    cos(2θ₁ + 2θ₂ + 0.5), a grid of local minima around the global one near (−0.03, −0.05): the ripples, not the bowl, decide where it is."""
+    cos(2θ₁ + 2θ₂ + 0.5): a grid of local minima around the global one near (−0.03, −0.05),
+    where the ripples, not the bowl, put it."""
     return SmoothedObjective(2, 0.3, center=(0.4, -0.3), amplitudes=(1.0, 1.0, 0.6),
                              frequencies=((3.0, 0.0), (0.0, 3.0), (2.0, 2.0)), phases=(0.0, 0.0, 0.5))
 

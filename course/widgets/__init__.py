@@ -20,7 +20,7 @@ L06: :func:`zigzag_explorer`, :func:`methods_explorer`, :func:`cg_residual_explo
 L07: :func:`activations_explorer`, :func:`training_explorer`.
 L08: :func:`initialization_explorer`, :func:`coordinate_descent_explorer`, :func:`averaging_explorer`.
 L09: :func:`smoothing_explorer`, :func:`continuation_2d_explorer`, :func:`curriculum_explorer`,
-:func:`pretraining_explorer`, :func:`skip_explorer`.
+:func:`pretraining_explorer`, :func:`transfer_explorer`, :func:`skip_explorer`.
 """
 
 from course.widgets.adaptive import adaptive_explorer
@@ -34,6 +34,7 @@ from course.widgets.secondorder import cg_residual_explorer, methods_explorer, s
 from course.widgets.sgd import batch_size_explorer, sgd_explorer
 from course.widgets.strategies import (
     continuation_2d_explorer, curriculum_explorer, pretraining_explorer, skip_explorer, smoothing_explorer,
+    transfer_explorer,
 )
 
 __all__ = [
@@ -63,5 +64,6 @@ __all__ = [
     "smoothing_explorer",
     "terminal_velocity_explorer",
     "training_explorer",
+    "transfer_explorer",
     "zigzag_explorer",
 ]

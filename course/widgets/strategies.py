@@ -18,9 +18,7 @@ from course.plotting import log_scale, new_figure
 from course.strategies.curriculum import ORDERS, curriculum_experiment
 from course.strategies.pretraining import BLOB_CENTERS, GREEDY, TRANSFER, Curves, greedy_pretraining, transfer
 from course.strategies.skip import ARCHITECTURES, INITS, skip_experiment
-from course.strategies.smoothing import (
-    SmoothedObjective, continuation_path, convexity_sigma, egg_crate, narrow_well, ripples, two_scales,
-)
+from course.strategies.smoothing import SmoothedObjective, continuation_path, egg_crate, narrow_well, ripples, two_scales
 from course.widgets.explorer import Explorer, choice, linear_slider, options_slider
 
 __all__ = [
@@ -29,6 +27,7 @@ __all__ = [
     "pretraining_explorer",
     "skip_explorer",
     "smoothing_explorer",
+    "transfer_explorer",
 ]
 
 # --- continuation in one dimension ---------------------------------------------------------
@@ -339,126 +338,213 @@ def curriculum_explorer(ramp: int = 150, noise: str = "clean labels", metric: st
 
 # --- pretraining ---------------------------------------------------------------------------
 
-EXPERIMENTS = {"greedy layer-wise": GREEDY, "related task": TRANSFER}
 SETTING_COLORS = dict(zip(GREEDY, ("tab:grey", "tab:blue", "tab:green"))) | dict(
     zip(TRANSFER, ("tab:grey", "tab:blue", "tab:purple")))
 PRETRAINING_METRICS = ("training loss", "test error")
 PRETRAINING_SEEDS = 5
-#: Steps of both experiments: greedy 4 stages of 75 steps and 100 of fine-tuning; task B 400 steps.
-PRETRAINING_STEPS = 400
+#: The depths of the greedy experiment (stages of 75 steps, then 100 of fine-tuning).
+GREEDY_DEPTHS = (2, 4, 6)
+STAGE_STEPS, FINETUNE_STEPS = 75, 100
+#: Points per class of task B, and the steps of its training.
+TASK_SIZES = (5, 10, 20, 40)
+TRANSFER_STEPS = 400
 ERROR_RANGE = (1e-2, 2.0)
 
 
 @functools.cache
-def pretraining_runs(seeds: int = PRETRAINING_SEEDS, scale: float = 1.0) -> dict[str, Curves]:
-    """:func:`course.strategies.pretraining.greedy_pretraining` and
-    :func:`course.strategies.pretraining.transfer` (``scale`` shortens every run, for tests)."""
+def greedy_runs(seeds: int = PRETRAINING_SEEDS, scale: float = 1.0,
+                depths: tuple[int, ...] = GREEDY_DEPTHS) -> dict[int, Curves]:
+    """:func:`course.strategies.pretraining.greedy_pretraining` for every depth (``scale``
+    shortens every run, for tests)."""
     s = lambda n: max(1, int(round(n * scale)))  # noqa: E731
-    return {"greedy layer-wise": greedy_pretraining(4, seeds, stage_steps=s(75), finetune_steps=s(100),
-                                                    every=s(20)),
-            "related task": transfer(seeds, pretrain_steps=s(500), steps=s(PRETRAINING_STEPS), every=s(20))}
+    return {depth: greedy_pretraining(depth, seeds, stage_steps=s(STAGE_STEPS), finetune_steps=s(FINETUNE_STEPS),
+                                      every=s(25))
+            for depth in depths}
 
 
-def _tasks_picture(ax: Any) -> dict[str, Any]:
-    """The data of the two experiments on ``ax``: the spirals (task A, and the greedy
-    experiment's), the few rotated spirals of task B and the blobs of the unrelated task."""
-    XA, yA = spirals(100, 3, seed=0)
-    XU, _ = blobs(300, BLOB_CENTERS, std=0.2, seed=0)
-    XB, yB = spirals(10, 3, seed=2)
-    t = np.deg2rad(30.0)
-    XB = XB @ np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]])
-    classes = np.array(["tab:red", "tab:green", "tab:blue"])
-    artists = {
-        "A": ax.scatter(XA[:, 0], XA[:, 1], c=classes[yA], s=8, animated=True),
-        "unrelated": ax.scatter(XU[:, 0], XU[:, 1], c="grey", marker="x", s=8, linewidths=0.8, animated=True),
-        "B": ax.scatter(XB[:, 0], XB[:, 1], c=classes[yB], s=60, edgecolors="black", animated=True),
-        "note": ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=7.5, va="bottom", animated=True,
-                        bbox=dict(boxstyle="round", facecolor="white", edgecolor="grey", alpha=0.9)),
-    }
-    ax.set_xlim(-1.15, 1.15)
-    ax.set_ylim(-1.15, 1.15)
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    return artists
+@functools.cache
+def transfer_runs(seeds: int = PRETRAINING_SEEDS, scale: float = 1.0,
+                  sizes: tuple[int, ...] = TASK_SIZES) -> dict[int, Curves]:
+    """:func:`course.strategies.pretraining.transfer` for every size of task B."""
+    s = lambda n: max(1, int(round(n * scale)))  # noqa: E731
+    return transfer(seeds, sizes=sizes, pretrain_steps=s(500), steps=s(TRANSFER_STEPS), every=s(20))
 
 
-def pretraining_explorer(experiment: str = "greedy layer-wise", metric: str = "training loss",
-                         seeds: int = PRETRAINING_SEEDS, scale: float = 1.0) -> Explorer:
-    """Greedy layer-wise pretraining, and initializing from a related task, over seeds.
+def _metric(curves: Curves, metric: str) -> dict[str, np.ndarray]:
+    """The training losses, or the test errors 1 − accuracy, of every setting, clipped to the axis."""
+    table = curves.train_loss if metric == "training loss" else {
+        name: 1.0 - values for name, values in curves.test_accuracy.items()}
+    return {name: np.clip(values, *ERROR_RANGE) for name, values in table.items()}
+
+
+def _curves_axes(ax: Any, settings: tuple[str, ...], seeds: int, last: int) -> tuple[dict, dict]:
+    """Thin per-seed lines and bold medians of ``settings`` on a log axis of training loss / test error."""
+    thin = {name: [ax.plot([], [], color=SETTING_COLORS[name], linewidth=0.6, alpha=0.35, animated=True)[0]
+                   for _ in range(seeds)] for name in settings}
+    bold = {name: ax.plot([], [], color=SETTING_COLORS[name], linewidth=2.2, animated=True, label=name)[0]
+            for name in settings}
+    ax.set_xlim(0, last)
+    ax.set_ylim(*ERROR_RANGE)
+    log_scale(ax)
+    ax.set_xlabel("step")
+    ax.set_ylabel("training loss or test error")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="lower left", fontsize=7.5)
+    ax.set_title(" ", fontsize=9.5)
+    ax.title.set_animated(True)
+    return thin, bold
+
+
+def _summary_axes(ax: Any, settings: tuple[str, ...], xs: tuple[int, ...], seeds: int) -> tuple[dict, dict, Any]:
+    """Per setting, the final values against ``xs`` (one dot per seed, the median joined), and a marker line."""
+    dots = {name: ax.plot([], [], "o", color=SETTING_COLORS[name], alpha=0.45, markersize=3.5, animated=True)[0]
+            for name in settings}
+    medians = {name: ax.plot([], [], "-", marker="s", color=SETTING_COLORS[name], markersize=5, linewidth=1.5,
+                             animated=True)[0] for name in settings}
+    here = ax.axvline(xs[0], color="black", linestyle=":", linewidth=1.0, animated=True)
+    ax.set_ylim(*ERROR_RANGE)
+    log_scale(ax)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.set_ylabel("after the last step")
+    ax.set_title(" ", fontsize=9.5)
+    ax.title.set_animated(True)
+    return dots, medians, here
+
+
+def _show_summary(dots: dict, medians: dict, runs: dict[int, Curves], metric: str, seeds: int) -> None:
+    xs = sorted(runs)
+    finals = {x: _metric(runs[x], metric) for x in xs}
+    spread = np.linspace(-0.06, 0.06, seeds)
+    for name in dots:
+        values = np.array([finals[x][name][-1] for x in xs])  # (len(xs), seeds)
+        dots[name].set_data((np.array(xs)[:, None] * np.exp(spread)[None, :]).ravel(), values.ravel())
+        medians[name].set_data(xs, np.median(values, axis=1))
+
+
+def pretraining_explorer(depth: int = 4, metric: str = "training loss", seeds: int = PRETRAINING_SEEDS,
+                         scale: float = 1.0, depths: tuple[int, ...] = GREEDY_DEPTHS) -> Explorer:
+    """Greedy supervised layer-wise pretraining against training all layers at once, over seeds.
 
     Left: the training loss or the test error (1 − accuracy) per step, log axis, one thin
-    line per seed and the median bold, for each setting of the experiment
-    (:data:`course.strategies.pretraining.GREEDY` or
-    :data:`~course.strategies.pretraining.TRANSFER`); for the greedy experiment dotted
-    lines mark the ends of its stages (each adds a hidden layer and a new output layer).
-    Right: the data (for the related task: the 30 rotated spirals of task B, the spirals
-    of task A and the blobs of the unrelated task). Everything is trained once, at
-    construction.
+    line per seed and the median bold, for the settings of
+    :data:`course.strategies.pretraining.GREEDY`; dotted lines mark the ends of the stages
+    (each adds a hidden layer and a new output layer; then the whole network is fine-tuned).
+    Right: the value after the last step against the depth, one dot per seed and the
+    medians joined. Every depth is trained once, at construction.
 
-    Controls: ``"experiment"`` (greedy layer-wise, related task), ``"metric"``
-    (training loss, test error).
+    Controls: ``"depth"`` (hidden layers: 2, 4 or 6), ``"metric"`` (training loss, test error).
     """
-    if experiment not in EXPERIMENTS:
-        raise ValueError(f"experiment must be one of {', '.join(map(repr, EXPERIMENTS))}, got {experiment!r}")
+    if depth not in depths:
+        raise ValueError(f"depth must be one of {', '.join(map(str, depths))}, got {depth!r}")
     if metric not in PRETRAINING_METRICS:
         raise ValueError(f"metric must be one of {', '.join(map(repr, PRETRAINING_METRICS))}, got {metric!r}")
-    runs = pretraining_runs(seeds, scale)
-    fig, (left, right) = new_figure(2, width=4.8, height=3.9, width_ratios=(1.6, 1))
-    thin = {name: [left.plot([], [], color=SETTING_COLORS[name], linewidth=0.6, alpha=0.35, animated=True)[0]
-                   for _ in range(seeds)] for name in SETTING_COLORS}
-    bold = {name: left.plot([], [], color=SETTING_COLORS[name], linewidth=2.2, animated=True, label=name)[0]
-            for name in SETTING_COLORS}
-    stages = [left.axvline(mark, color="black", linestyle=":", linewidth=0.8, animated=True)
-              for mark in runs["greedy layer-wise"].marks]
-    # a legend of three coloured lines of text (an animated Legend would redraw the whole figure)
-    keys = [left.text(0.03, 0.04 + 0.065 * (2 - i), "", transform=left.transAxes, fontsize=8, fontweight="bold",
-                      animated=True) for i in range(3)]
+    runs = greedy_runs(seeds, scale, tuple(depths))
     last = max(int(curves.steps[-1]) for curves in runs.values())
-    left.set_xlim(0, last)
-    left.set_ylim(*ERROR_RANGE)
-    log_scale(left)
-    left.set_xlabel("step")
-    left.set_ylabel("training loss, test error")
-    left.grid(True, which="major", alpha=0.3)
-    left.set_title(" ", fontsize=9.5)
-    left.title.set_animated(True)
-    data = _tasks_picture(right)
-    right.set_title(" ", fontsize=9.5)
-    right.title.set_animated(True)
+    fig, (left, right) = new_figure(2, width=4.8, height=3.9, width_ratios=(1.6, 1))
+    thin, bold = _curves_axes(left, GREEDY, seeds, last)
+    stages = [left.axvline(0, color="black", linestyle=":", linewidth=0.8, animated=True) for _ in range(max(depths))]
+    dots, medians, here = _summary_axes(right, GREEDY, tuple(depths), seeds)
+    right.set_xscale("log")
+    right.set_xlim(min(depths) / 1.3, max(depths) * 1.3)
+    right.set_xticks(list(depths), [str(d) for d in depths])
+    right.minorticks_off()
+    right.set_xlabel("hidden layers")
 
-    def update(experiment: str, metric: str) -> None:
-        curves = runs[experiment]
-        table = curves.train_loss if metric == "training loss" else {
-            name: 1.0 - values for name, values in curves.test_accuracy.items()}
-        for name, line in bold.items():
-            shown = name in EXPERIMENTS[experiment]
-            line.set_visible(shown)
-            for artist in thin[name]:
-                artist.set_visible(shown)
-            if shown:
-                values = np.clip(table[name], *ERROR_RANGE)
-                line.set_data(curves.steps, np.median(values, axis=1))
-                for seed, artist in enumerate(thin[name]):
-                    artist.set_data(curves.steps, values[:, seed])
-        greedy = experiment == "greedy layer-wise"
-        for artist in stages:
-            artist.set_visible(greedy)
-        for key, name in zip(keys, EXPERIMENTS[experiment]):
-            key.set_text(f"— {name}")
-            key.set_color(SETTING_COLORS[name])
-        left.title.set_text(f"{metric}: " + ("4 hidden layers, stages of 75 steps, then fine-tuning" if greedy
-                                              else "task B, 10 rotated spirals per class"))
-        data["B"].set_visible(not greedy)
-        data["unrelated"].set_visible(not greedy)
-        data["A"].set_alpha(1.0 if greedy else 0.25)
-        data["note"].set_text("spirals: 300 training points" if greedy else
-                              "big dots: task B (30 points)\nfaint: task A (related)\nx: blobs (unrelated)")
-        right.title.set_text("the data" if greedy else "the three tasks")
+    def update(depth: int, metric: str) -> None:
+        curves = runs[depth]
+        table = _metric(curves, metric)
+        for name in GREEDY:
+            for seed, artist in enumerate(thin[name]):
+                artist.set_data(curves.steps, table[name][:, seed])
+            bold[name].set_data(curves.steps, np.median(table[name], axis=1))
+        for artist, mark in zip(stages, (*curves.marks, *([None] * len(stages)))):
+            artist.set_visible(mark is not None)
+            if mark is not None:
+                artist.set_xdata([mark, mark])
+        _show_summary(dots, medians, runs, metric, seeds)
+        here.set_xdata([depth, depth])
+        left.title.set_text(f"{depth} hidden layers: {metric}")
+        right.title.set_text(f"{metric} after fine-tuning")
 
     return Explorer(
         {
-            "experiment": choice("experiment", experiment, {name: name for name in EXPERIMENTS}),
+            "depth": options_slider("hidden layers", depth, list(depths)),
+            "metric": choice("metric", metric, {name: name for name in PRETRAINING_METRICS}),
+        },
+        fig,
+        update,
+    )
+
+
+def _rotated(X: np.ndarray, degrees: float = 30.0) -> np.ndarray:
+    t = np.deg2rad(degrees)
+    return X @ np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]])
+
+
+def transfer_explorer(per_class: int = 10, metric: str = "test error", seeds: int = PRETRAINING_SEEDS,
+                      scale: float = 1.0, sizes: tuple[int, ...] = TASK_SIZES) -> Explorer:
+    """Initializing from a network trained on a related task, on an unrelated one, or not at all.
+
+    Left: the training loss or the test error (1 − accuracy) on task B per step, log axis,
+    one thin line per seed and the median bold, for the settings of
+    :data:`course.strategies.pretraining.TRANSFER`. Middle: the value after the last step
+    against the number of training points per class of task B. Right: the three tasks:
+    task B's training points (large), task A's spirals (faint) and the unrelated blobs
+    (crosses). Everything is trained once, at construction
+    (:func:`course.strategies.pretraining.transfer`).
+
+    Controls: ``"per_class"`` (points per class of task B: 5, 10, 20 or 40), ``"metric"``.
+    """
+    if per_class not in sizes:
+        raise ValueError(f"per_class must be one of {', '.join(map(str, sizes))}, got {per_class!r}")
+    if metric not in PRETRAINING_METRICS:
+        raise ValueError(f"metric must be one of {', '.join(map(repr, PRETRAINING_METRICS))}, got {metric!r}")
+    runs = transfer_runs(seeds, scale, tuple(sizes))
+    last = max(int(curves.steps[-1]) for curves in runs.values())
+    fig, (left, middle, right) = new_figure(3, width=3.8, height=3.9, width_ratios=(1.4, 1, 1))
+    thin, bold = _curves_axes(left, TRANSFER, seeds, last)
+    dots, medians, here = _summary_axes(middle, TRANSFER, tuple(sizes), seeds)
+    middle.set_xscale("log")
+    middle.set_xlim(min(sizes) / 1.4, max(sizes) * 1.4)
+    middle.set_xticks(list(sizes), [str(n) for n in sizes])
+    middle.minorticks_off()
+    middle.set_xlabel("points per class of task B")
+
+    XA, yA = spirals(100, 3, seed=0)
+    XU, _ = blobs(300, BLOB_CENTERS, std=0.2, seed=0)
+    classes = np.array(["tab:red", "tab:green", "tab:blue"])
+    right.scatter(XA[:, 0], XA[:, 1], c=classes[yA], s=6, alpha=0.25, label="task A (related)")
+    right.scatter(XU[:, 0], XU[:, 1], c="grey", marker="x", s=8, linewidths=0.8, label="blobs (unrelated)")
+    task_b = {n: spirals(n, 3, seed=2) for n in sizes}
+    points = right.scatter([], [], s=45, edgecolors="black", animated=True)
+    right.set_xlim(-1.15, 1.15)
+    right.set_ylim(-1.15, 1.15)
+    right.set_aspect("equal")
+    right.set_xlabel("$x_1$")
+    right.set_ylabel("$x_2$")
+    right.legend(loc="lower left", fontsize=7, framealpha=0.9)
+    right.set_title(" ", fontsize=9.5)
+    right.title.set_animated(True)
+
+    def update(per_class: int, metric: str) -> None:
+        curves = runs[per_class]
+        table = _metric(curves, metric)
+        for name in TRANSFER:
+            for seed, artist in enumerate(thin[name]):
+                artist.set_data(curves.steps, table[name][:, seed])
+            bold[name].set_data(curves.steps, np.median(table[name], axis=1))
+        _show_summary(dots, medians, runs, metric, seeds)
+        here.set_xdata([per_class, per_class])
+        X, y = task_b[per_class]
+        points.set_offsets(_rotated(X))
+        points.set_facecolor(classes[y])
+        left.title.set_text(f"task B, {per_class} points per class: {metric}")
+        middle.title.set_text(f"{metric} after {last} steps")
+        right.title.set_text(f"task B: {3 * per_class} points (large)")
+
+    return Explorer(
+        {
+            "per_class": options_slider("points per class (task B)", per_class, list(sizes)),
             "metric": choice("metric", metric, {name: name for name in PRETRAINING_METRICS}),
         },
         fig,
