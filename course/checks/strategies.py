@@ -51,8 +51,12 @@ class BlurredGradient:
         return g.astype(theta.dtype)
 
     def __repr__(self) -> str:
-        terms = " ".join(f"− {b:g}·cos({np.array2string(w, separator=', ')}·θ + {p:g})"
-                         for b, w, p in zip(self.amplitudes, self.frequencies, self.phases))
+        def angle(w: np.ndarray, p: float) -> str:
+            product = f"{w[0]:g}θ" if len(w) == 1 else f"({', '.join(f'{v:g}' for v in w)})·θ"
+            return f"{product} {'+' if p >= 0 else '−'} {abs(p):g}"
+
+        terms = " ".join(f"− {b:g}·cos({angle(w, p)})" for b, w, p in zip(self.amplitudes, self.frequencies,
+                                                                          self.phases))
         return f"∇J_σ of J(θ) = {self.a:g}/2·‖θ‖² {terms}"
 
 
