@@ -457,3 +457,20 @@ def test_networks_refuse_bad_sizes():
     with pytest.raises(ValueError, match="activation must be"):
         networks.seeded_mlp((2, 3, 3), [0], activation="sigmoid")
     assert isinstance(networks.seeded_mlp((2, 3), [0]), Sequential)
+
+
+def test_the_experiments_run_on_every_array_library(xp):
+    """Each experiment, tiny, gives on xp's arrays the numbers it gives on NumPy's."""
+    runs = {
+        "curriculum": lambda lib: curriculum.curriculum_experiment(
+            (5,), seeds=1, steps=10, n_train=30, n_test=30, every=5, hidden=(4,), xp=lib).test_loss["easy first", 5],
+        "greedy": lambda lib: pretraining.greedy_pretraining(
+            depth=2, seeds=1, stage_steps=3, finetune_steps=3, width=4, every=3, xp=lib).train_loss["greedy: all layers"],
+        "transfer": lambda lib: pretraining.transfer(
+            seeds=1, sizes=(3,), pretrain_steps=3, steps=3, every=3, width=4, depth=1, xp=lib)[3].train_loss[
+            "from the related task"],
+        "skip": lambda lib: skip.skip_experiment(
+            (2,), seeds=1, steps=3, checkpoints=(0, 2), dtype="float64", xp=lib)["Glorot", 2].grad_norms,
+    }
+    for name, run in runs.items():
+        np.testing.assert_allclose(run(xp), run(np), rtol=1e-10, err_msg=name)
