@@ -430,10 +430,16 @@ def test_greedy_pretraining_curves():
 
 
 def test_pretraining_on_the_related_task_helps_on_the_small_one():
-    result = pretraining.transfer(seeds=3, pretrain_steps=300, steps=40, every=20)
-    np.testing.assert_array_equal(result.steps, [0, 20, 40])
-    related, scratch = (result.test_accuracy[name] for name in ("from the related task", "from scratch"))
-    assert np.median(related[-1]) > np.median(scratch[-1]) + 0.2
+    results = pretraining.transfer(seeds=3, sizes=(5, 10), pretrain_steps=300, steps=40, every=20)
+    assert set(results) == {5, 10}
+    for result in results.values():
+        np.testing.assert_array_equal(result.steps, [0, 20, 40])
+        related, scratch = (result.test_accuracy[name] for name in ("from the related task", "from scratch"))
+        assert np.median(related[-1]) > np.median(scratch[-1]) + 0.2
+        # the scratch networks start from the initial weights of their seed, the pretrained ones do not
+        assert not np.allclose(result.train_loss["from scratch"][0], result.train_loss["from the related task"][0])
+    with pytest.raises(ValueError, match="sizes is empty"):
+        pretraining.transfer(sizes=())
 
 
 def test_skip_connections_keep_the_gradients_of_a_deep_network():

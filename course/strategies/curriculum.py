@@ -140,17 +140,18 @@ class Curriculum:
 
 def curriculum_experiment(
     ramps: Sequence[int],
-    seeds: int = 6,
-    steps: int = 400,
+    seeds: int = 8,
+    steps: int = 300,
     *,
     noise: float = 0.0,
     n_train: int = 400,
-    n_test: int = 2000,
+    n_test: int = 1000,
     batch: int = 16,
     lr: float = 0.05,
-    hidden: Sequence[int] = (32, 32),
+    hidden: Sequence[int] = (16, 16),
     start: float = 0.2,
-    every: int = 20,
+    every: int = 10,
+    stream: int = 0,
     xp: Any = None,
 ) -> Curriculum:
     """Random order, easy first and hard first, for every ramp and seed, in one batched run.
@@ -158,9 +159,9 @@ def curriculum_experiment(
     The models are MLPs ``(2, *hidden, 2)`` (ReLU, the course's fan-in initialization),
     one per (order, ramp, seed) and the random order once per seed; model (order, ramp, s)
     starts from the weights of seed s, whatever the order, and is trained by momentum SGD
-    (ε = ``lr``, α = 0.9) on minibatches of ``batch`` examples drawn with
-    replacement from the easiest (or hardest) fraction :func:`pacing` (k, ramp, start) of
-    ``margin_task(n_train, seed=0, noise=noise)``. Every ``every`` steps each model is
+    (ε = ``lr``, α = 0.9) on minibatches of ``batch`` examples of
+    ``margin_task(n_train, seed=0, noise=noise)``, drawn with replacement from all of them
+    (random order) or from the easiest (hardest) fraction :func:`pacing` (k, ramp, start). Every ``every`` steps each model is
     evaluated on ``margin_task(n_test, seed=1)`` (noise-free labels).
 
     Parameters
@@ -180,6 +181,10 @@ def curriculum_experiment(
         p₀, the share of the easiest (hardest) examples at step 0.
     every : int
         Steps between evaluations.
+    stream : int
+        Seed of the minibatches. At each step, the models of seed s draw the same uniform
+        numbers u in every setting, mapped to rows by :func:`curriculum_rows` (common random
+        numbers: the settings differ only in the order).
     xp : module, optional
         Array module (default: the course backend).
     """
@@ -201,12 +206,11 @@ def curriculum_experiment(
     X_, y_ = convert(X, namespace.float64), convert(y, namespace.int64)
     X_test_, y_test_ = convert(X_test, namespace.float64), convert(y_test, namespace.int64)
     model = seeded_mlp((2, *hidden, 2), [s for _ in settings for s in range(seeds)], xp=namespace)
-    rng = np.random.default_rng(seeds)
+    rng = np.random.default_rng(stream)
 
     def sample(k: int) -> np.ndarray:
-        draws = rng.random((K, batch))
-        return np.concatenate([curriculum_rows(order, easiest, draws[j * seeds:(j + 1) * seeds], k, ramp or 0, start)
-                               for j, (order, ramp) in enumerate(settings)])
+        draws = rng.random((seeds, batch))  # common random numbers: seed s draws the same u in every setting
+        return np.concatenate([curriculum_rows(order, easiest, draws, k, ramp or 0, start) for order, ramp in settings])
 
     recorded: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 

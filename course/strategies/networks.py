@@ -43,6 +43,7 @@ __all__ = [
     "PerModelCrossEntropy",
     "evaluate",
     "fit",
+    "generators",
     "residual_backward",
     "seeded_linear",
     "seeded_mlp",
@@ -56,7 +57,9 @@ def _namespace(xp: Any) -> Any:
     return get_namespace() if xp is None else get_namespace(xp.zeros(0))
 
 
-def _generators(seeds: Sequence[int] | Sequence[np.random.Generator]) -> list[np.random.Generator]:
+def generators(seeds: Sequence[int] | Sequence[np.random.Generator]) -> list[np.random.Generator]:
+    """One ``numpy.random.default_rng(seed)`` per seed (generators are kept as they are), for
+    the K models of :func:`seeded_linear`, :func:`seeded_mlp` and :class:`Block`."""
     rngs = [s if isinstance(s, np.random.Generator) else np.random.default_rng(check.integer("seed", s, 0))
             for s in seeds]
     if not rngs:
@@ -105,7 +108,7 @@ def seeded_mlp(sizes: Sequence[int], seeds: Sequence[int], *, activation: str = 
     sizes = [check.integer(f"sizes[{i}]", s, 1) for i, s in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least the input and output widths, got {sizes}")
-    rngs = _generators(seeds)
+    rngs = generators(seeds)
     layers: list[Any] = []
     for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
         layers += [seeded_linear(n_in, n_out, rngs, init=init, xp=xp, dtype=dtype), _activation(activation)]

@@ -32,9 +32,9 @@ from course import validation as check
 from course.backend import get_namespace
 from course.data import blobs, spirals
 from course.nn import Linear, ReLU, Sequential
-from course.strategies.networks import _generators, evaluate, fit, seeded_linear
+from course.strategies.networks import generators, evaluate, fit, seeded_linear
 
-__all__ = ["GREEDY", "TRANSFER", "Curves", "greedy_pretraining", "transfer"]
+__all__ = ["BLOB_CENTERS", "GREEDY", "TRANSFER", "Curves", "greedy_pretraining", "rotated", "transfer"]
 
 #: The settings of :func:`greedy_pretraining` and :func:`transfer`, in the order of their curves.
 GREEDY = ("all layers at once", "greedy: new layer only", "greedy: all layers")
@@ -67,14 +67,13 @@ def _data(xp: Any, X: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
     return xp.asarray(X, dtype=xp.float64), xp.asarray(y, dtype=xp.int64)
 
 
-def _copy(layer: Linear, models: int | None = None) -> Linear:
-    """A new Linear layer with a copy of ``layer``'s parameters (tiled to ``models`` copies)."""
+def _copy(layer: Linear, tiles: int = 1) -> Linear:
+    """A new Linear layer with a copy of ``layer``'s K models' parameters, repeated ``tiles``
+    times along the model axis (K · tiles models)."""
     xp = layer.xp
     new = Linear(layer.W.shape[-2], layer.W.shape[-1], models=layer.W.shape[0], xp=xp,
                  init=lambda shape, rng: np.zeros(shape))
-    W, b = layer.W, layer.b
-    if models is not None:
-        W, b = xp.concat([W] * models), xp.concat([b] * models)
+    W, b = xp.concat([layer.W] * tiles), xp.concat([layer.b] * tiles)
     new.W, new.b = xp.asarray(W, copy=True), xp.asarray(b, copy=True)
     return new
 
@@ -125,11 +124,12 @@ def greedy_pretraining(
         "finetune_steps", finetune_steps, 1)
     width, batch, every = check.integer("width", width, 1), check.integer("batch", batch, 1), check.integer(
         "every", every, 1)
+    lr, finetune_lr = check.positive("lr", lr), check.positive("finetune_lr", finetune_lr)
     xp = _namespace(xp)
     X, y = _data(xp, *spirals(100, CLASSES, seed=0))
     X_test, y_test = _data(xp, *spirals(100, CLASSES, seed=1))
     n = X.shape[0]
-    rngs = _generators(range(seeds))
+    rngs = generators(range(seeds))
     hidden = [seeded_linear(2 if i == 0 else width, width, rngs, xp=xp) for i in range(depth)]
     heads = [seeded_linear(width, CLASSES, rngs, xp=xp) for _ in range(depth)]
     total = depth * stage_steps + finetune_steps
@@ -158,7 +158,7 @@ def greedy_pretraining(
         frozen = {i: only_new for i in range(level)}  # the lower hidden layers, in the variant "new layer only"
         run(model, level * stage_steps, stage_steps, greedy,
             layers=[*stack[:level + 1], model.layers[-1]], frozen=frozen)
-    run(model, depth * stage_steps, finetune_steps, greedy, check.positive("finetune_lr", finetune_lr))
+    run(model, depth * stage_steps, finetune_steps, greedy, finetune_lr)
 
     curves: list[dict[str, np.ndarray]] = [{}, {}]
     for i in range(2):
@@ -169,7 +169,8 @@ def greedy_pretraining(
     return Curves(at, *curves, marks=marks)
 
 
-def _rotated(X: np.ndarray, degrees: float) -> np.ndarray:
+def rotated(X: np.ndarray, degrees: float = 30.0) -> np.ndarray:
+    """The rows of X (points of the plane) rotated by ``degrees`` counterclockwise."""
     t = np.deg2rad(degrees)
     return X @ np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]])
 
@@ -228,7 +229,7 @@ def transfer(
     tasks = [spirals(n, CLASSES, seed=2) for n in sizes]
 
     def network(models: int) -> tuple[list[Linear], Linear]:
-        rngs = _generators(list(range(seeds)) * models)
+        rngs = generators(list(range(seeds)) * models)
         return [seeded_linear(2 if i == 0 else width, width, rngs, xp=xp) for i in range(depth)], \
             seeded_linear(width, CLASSES, rngs, xp=xp)
 
@@ -251,9 +252,9 @@ def transfer(
     block = 3 * seeds  # the models of one size
     rows = np.array([len(y) for _, y in tasks])
     first = np.concatenate([[0], np.cumsum(rows)[:-1]])
-    X, y = _data(xp, _rotated(np.concatenate([X for X, _ in tasks]), rotation), np.concatenate([y for _, y in tasks]))
-    own = [_data(xp, _rotated(X_n, rotation), y_n) for X_n, y_n in tasks]
-    X_test, y_test = _data(xp, _rotated(XT, rotation), yT)
+    X, y = _data(xp, rotated(np.concatenate([X for X, _ in tasks]), rotation), np.concatenate([y for _, y in tasks]))
+    own = [_data(xp, rotated(X_n, rotation), y_n) for X_n, y_n in tasks]
+    X_test, y_test = _data(xp, rotated(XT, rotation), yT)
     recorded: list = []
 
     def record(k: int) -> None:

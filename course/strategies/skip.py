@@ -26,7 +26,7 @@ from course import validation as check
 from course.backend import get_namespace, to_numpy
 from course.data import spirals
 from course.nn import Sequential, Tanh
-from course.strategies.networks import Block, _generators, fit, seeded_linear
+from course.strategies.networks import Block, generators, fit, seeded_linear
 
 __all__ = ["ARCHITECTURES", "INITS", "SkipRun", "skip_experiment"]
 
@@ -129,7 +129,7 @@ def skip_experiment(
     zeros = lambda shape, rng: np.zeros(shape)  # noqa: E731
     runs = {}
     for depth in depths:
-        rngs = _generators([s for _ in range(2 * len(inits)) for s in range(seeds)])
+        rngs = generators([s for _ in range(2 * len(inits)) for s in range(seeds)])
         options = dict(init=zeros, xp=namespace, dtype=dtype)
         first = _layer(lambda: seeded_linear(2, width, rngs, **options), rngs, draws, (2, width))
         blocks = [_layer(lambda: Block(width, rngs, skip, activation="tanh", **options), rngs, draws, (width, width))

@@ -16,7 +16,9 @@ from course.backend import asarray, to_numpy
 from course.data import blobs, spirals
 from course.plotting import log_scale, new_figure
 from course.strategies.curriculum import ORDERS, curriculum_experiment
-from course.strategies.pretraining import BLOB_CENTERS, GREEDY, TRANSFER, Curves, greedy_pretraining, transfer
+from course.strategies.pretraining import (
+    BLOB_CENTERS, GREEDY, TRANSFER, Curves, greedy_pretraining, rotated, transfer,
+)
 from course.strategies.skip import ARCHITECTURES, INITS, skip_experiment
 from course.strategies.smoothing import SmoothedObjective, continuation_path, egg_crate, narrow_well, ripples, two_scales
 from course.widgets.explorer import Explorer, choice, linear_slider, options_slider
@@ -476,11 +478,6 @@ def pretraining_explorer(depth: int = 4, metric: str = "training loss", seeds: i
     )
 
 
-def _rotated(X: np.ndarray, degrees: float = 30.0) -> np.ndarray:
-    t = np.deg2rad(degrees)
-    return X @ np.array([[np.cos(t), np.sin(t)], [-np.sin(t), np.cos(t)]])
-
-
 def transfer_explorer(per_class: int = 10, metric: str = "test error", seeds: int = PRETRAINING_SEEDS,
                       scale: float = 1.0, sizes: tuple[int, ...] = TASK_SIZES) -> Explorer:
     """Initializing from a network trained on a related task, on an unrelated one, or not at all.
@@ -536,7 +533,7 @@ def transfer_explorer(per_class: int = 10, metric: str = "test error", seeds: in
         _show_summary(dots, medians, runs, metric, seeds)
         here.set_xdata([per_class, per_class])
         X, y = task_b[per_class]
-        points.set_offsets(_rotated(X))
+        points.set_offsets(rotated(X))
         points.set_facecolor(classes[y])
         left.title.set_text(f"task B, {per_class} points per class: {metric}")
         middle.title.set_text(f"{metric} after {last} steps")
