@@ -18,8 +18,13 @@ from course.strategies.smoothing import SmoothedObjective
 TESTS = Path(__file__).parent
 CHECKS = {"continuation": check_continuation, "convexity_sigma": check_convexity_sigma,
           "residual_backward": check_residual_backward}
-MUTANTS = [pytest.param(f, p, id=f"{f}/{p.stem}") for f in CHECKS for p in sorted((TESTS / "mutants" / f).glob("*.py"))]
-VARIANTS = [pytest.param(f, p, id=f"{f}/{p.stem}") for f in CHECKS for p in sorted((TESTS / "variants" / f).glob("*.py"))]
+
+
+def files(kind: str) -> list:
+    return [pytest.param(f, p, id=f"{f}/{p.stem}") for f in CHECKS for p in sorted((TESTS / kind / f).glob("*.py"))]
+
+
+MUTANTS, VARIANTS = files("mutants"), files("variants")
 
 
 def load(path: Path, name: str):

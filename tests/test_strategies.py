@@ -471,7 +471,8 @@ def test_the_experiments_run_on_every_array_library(xp):
         "curriculum": lambda lib: curriculum.curriculum_experiment(
             (5,), seeds=1, steps=10, n_train=30, n_test=30, every=5, hidden=(4,), xp=lib).test_loss["easy first", 5],
         "greedy": lambda lib: pretraining.greedy_pretraining(
-            depth=2, seeds=1, stage_steps=3, finetune_steps=3, width=4, every=3, xp=lib).train_loss["greedy: all layers"],
+            depth=2, seeds=1, stage_steps=3, finetune_steps=3, width=4, every=3, xp=lib,
+        ).train_loss["greedy: all layers"],
         "transfer": lambda lib: pretraining.transfer(
             seeds=1, sizes=(3,), pretrain_steps=3, steps=3, every=3, width=4, depth=1, xp=lib)[3].train_loss[
             "from the related task"],

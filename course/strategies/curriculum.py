@@ -161,8 +161,9 @@ def curriculum_experiment(
     starts from the weights of seed s, whatever the order, and is trained by momentum SGD
     (ε = ``lr``, α = 0.9) on minibatches of ``batch`` examples of
     ``margin_task(n_train, seed=0, noise=noise)``, drawn with replacement from all of them
-    (random order) or from the easiest (hardest) fraction :func:`pacing` (k, ramp, start). Every ``every`` steps each model is
-    evaluated on ``margin_task(n_test, seed=1)`` (noise-free labels).
+    (random order) or from the easiest (hardest) fraction :func:`pacing` (k, ramp, start).
+    Every ``every`` steps each model is evaluated on ``margin_task(n_test, seed=1)``
+    (noise-free labels).
 
     Parameters
     ----------
@@ -200,7 +201,6 @@ def curriculum_experiment(
     hard = margin_test <= np.quantile(margin_test, 1 / 3)
     easiest = np.argsort(-margin, kind="stable")  # easiest (largest margin) first
     settings = [("random", None)] + [(order, r) for order in ORDERS[1:] for r in ramps]
-    K = len(settings) * seeds
     namespace = get_namespace() if xp is None else get_namespace(xp.zeros(0))
     convert = lambda a, dtype: namespace.asarray(a, dtype=dtype)  # noqa: E731
     X_, y_ = convert(X, namespace.float64), convert(y, namespace.int64)

@@ -1,4 +1,4 @@
-"""Models designed to be easy to optimize: a deep plain network against the same one with skip connections (lecture 09).
+"""Models designed to be easy to optimize: deep plain networks and the same with skip connections (lecture 09).
 
 A plain hidden layer computes h_l = φ(h_{l−1} W_l); a residual block adds its input,
 h_l = h_{l−1} + φ(h_{l−1} W_l) (:class:`course.strategies.networks.Block`). Backward,

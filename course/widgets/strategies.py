@@ -20,7 +20,9 @@ from course.strategies.pretraining import (
     BLOB_CENTERS, GREEDY, TRANSFER, Curves, greedy_pretraining, rotated, transfer,
 )
 from course.strategies.skip import ARCHITECTURES, INITS, skip_experiment
-from course.strategies.smoothing import SmoothedObjective, continuation_path, egg_crate, narrow_well, ripples, two_scales
+from course.strategies.smoothing import (
+    SmoothedObjective, continuation_path, egg_crate, narrow_well, ripples, two_scales,
+)
 from course.widgets.explorer import Explorer, choice, linear_slider, options_slider
 
 __all__ = [
@@ -37,7 +39,7 @@ __all__ = [
 #: The levels σ₀ > σ₁ > … > 0 of the continuation runs, and their steps.
 SCHEDULE = (2.0, 1.4, 1.0, 0.7, 0.5, 0.35, 0.25, 0.15, 0.08, 0.0)
 STEPS_PER_LEVEL = 150
-#: The 1-D landscapes, by label, and their learning rates (below 2/max J'', 25.5, 19.5 and 139).
+#: The 1-D landscapes, by label, and their learning rates (each below 2/max J'': max J'' is 25.5, 19.5, 139).
 LANDSCAPES = {"ripples": ripples, "two scales": two_scales, "narrow well": narrow_well}
 LR_1D = {"ripples": 0.05, "two scales": 0.05, "narrow well": 0.01}
 WINDOW_1D = (-3.0, 3.0)
