@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 BROWSER_LATENCIES = REPO / "test-artifacts" / "browser" / "latency.json"
 #: The lecture of each widget module, for the table.
 LECTURES = {"sgd": "03", "momentum": "04", "adaptive": "05", "secondorder": "06", "batchnorm": "07",
-            "initialization": "08", "learning": "01", "challenges": "02"}
+            "initialization": "08", "learning": "01", "challenges": "02", "strategies": "09"}
 
 
 @dataclass

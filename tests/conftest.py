@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 #: Assignments (graded lectures) the course must have; any other folder of solutions/ is tested too.
 REQUIRED_ASSIGNMENTS = (
     "01-learning-vs-optimization", "02-challenges", "03-sgd", "04-momentum", "05-adaptive",
-    "06-second-order", "07-batch-norm", "08-init-and-averaging",
+    "06-second-order", "07-batch-norm", "08-init-and-averaging", "09-strategies",
 )
 #: The course's front door: released like the lectures, but nothing in it is graded.
 START_PAGE = "00-start-here"

@@ -35,12 +35,16 @@ def links(path: Path) -> set[Path]:
     return {(path.parent / target).resolve() for target in LINK.findall(markdown(path))}
 
 
-def test_the_start_page_maps_all_eight_lectures_and_links_those_written():
+#: The lectures of the course: 01 to 09.
+LECTURES = range(1, 10)
+
+
+def test_the_start_page_maps_all_nine_lectures_and_links_those_written():
     text = markdown(START)
-    for number in range(1, 9):
+    for number in LECTURES:
         assert f"| {number:02d} |" in text, f"the lecture map lacks lecture {number:02d}"
     assert set(lectures().values()) <= links(START), "every written lecture must be linked from the start page"
-    for number in set(f"{n:02d}" for n in range(1, 9)) - set(lectures()):
+    for number in set(f"{n:02d}" for n in LECTURES) - set(lectures()):
         row = next(line for line in text.splitlines() if line.startswith(f"| {number} |"))
         assert "coming soon" in row and ".ipynb" not in row, f"lecture {number} is not written: no link"
 

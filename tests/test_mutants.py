@@ -38,6 +38,7 @@ EXERCISES = {
                         "nonlinear_cg", "bfgs_inverse_update", "bfgs"),
     "07-batch-norm": ("first_order_decrease", "batchnorm_forward", "batchnorm_backward", "batchnorm_inference"),
     "08-init-and-averaging": ("glorot_uniform", "coordinate_descent_step", "ema_update"),
+    "09-strategies": ("convexity_sigma", "continuation", "residual_backward"),
 }
 
 

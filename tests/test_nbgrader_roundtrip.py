@@ -48,6 +48,7 @@ MISTAKES = {
     "06-second-order": ("nonlinear_cg", "fletcher_reeves"),
     "07-batch-norm": ("batchnorm_backward", "no_mean_term"),
     "08-init-and-averaging": ("glorot_uniform", "fan_in_only"),
+    "09-strategies": ("continuation", "no_warm_start"),
 }
 
 

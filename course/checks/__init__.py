@@ -36,6 +36,7 @@ from course.checks.momentum import (
 )
 from course.checks.own_work import assert_own_implementation
 from course.checks.sgd import check_linear_decay, check_minibatches, check_sgd_noise_floor, check_sgd_step
+from course.checks.strategies import check_continuation, check_convexity_sigma, check_residual_backward
 from course.checks.secondorder import (
     check_bfgs, check_bfgs_inverse_update, check_cg_iterations, check_closed_form, check_conjugate_gradient,
     check_exact_step, check_exact_step_orthogonal, check_nonlinear_cg, check_optimal_constant_step,
@@ -53,6 +54,8 @@ __all__ = [
     "check_batch_size_for_error",
     "check_batchnorm_inference",
     "check_clip_by_norm",
+    "check_continuation",
+    "check_convexity_sigma",
     "check_coordinate_descent_step",
     "check_early_stopping_step",
     "check_ema_update",
@@ -68,6 +71,7 @@ __all__ = [
     "check_momentum_step",
     "check_nesterov_step",
     "check_optimal_momentum",
+    "check_residual_backward",
     "check_rmsprop_step",
     "check_sgd_noise_floor",
     "check_sgd_step",

@@ -118,7 +118,7 @@ def _course_references(fn: Callable) -> list[str]:
 
 #: The packages of reference code that the students' exercises re-implement.
 REFERENCE_MODULES = ("course.optim", "course.batchnorm", "course.secondorder", "course.init", "course.coordinate",
-                     "course.challenges")
+                     "course.challenges", "course.strategies")
 
 
 def _is_reference(module_name: Any) -> bool:
@@ -208,6 +208,9 @@ def _sample_args(name: str) -> tuple | None:
         "momentum_rate": (2.0, 0.1, 0.5),
         "largest_stable_momentum_lr": (2.0, 0.5),
         "optimal_momentum": (0.5, 8.0),
+        "continuation": (lambda x, sigma: 2.0 * x, theta, [1.0, 0.0], 0.1, 2),
+        "convexity_sigma": (0.5, 1.0, 5.0),
+        "residual_backward": (np.outer(g, theta), np.outer(theta, g), np.outer(theta, theta)),
     }
     return samples.get(name)
 

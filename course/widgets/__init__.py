@@ -20,6 +20,8 @@ L05: :func:`adaptive_explorer`.
 L06: :func:`zigzag_explorer`, :func:`methods_explorer`, :func:`cg_residual_explorer`, :func:`saddle_explorer`.
 L07: :func:`deep_chain_explorer`, :func:`activations_explorer`, :func:`training_explorer`.
 L08: :func:`initialization_explorer`, :func:`coordinate_descent_explorer`, :func:`averaging_explorer`.
+L09: :func:`smoothing_explorer`, :func:`continuation_2d_explorer`, :func:`curriculum_explorer`,
+:func:`pretraining_explorer`, :func:`transfer_explorer`, :func:`skip_explorer`.
 """
 
 from course.widgets.adaptive import adaptive_explorer
@@ -33,6 +35,10 @@ from course.widgets.learning import early_stopping_explorer, gradient_noise_expl
 from course.widgets.momentum import momentum_explorer, momentum_rate_explorer, terminal_velocity_explorer
 from course.widgets.secondorder import cg_residual_explorer, methods_explorer, saddle_explorer, zigzag_explorer
 from course.widgets.sgd import batch_size_explorer, sgd_explorer
+from course.widgets.strategies import (
+    continuation_2d_explorer, curriculum_explorer, pretraining_explorer, skip_explorer, smoothing_explorer,
+    transfer_explorer,
+)
 
 __all__ = [
     "Explorer",
@@ -42,7 +48,9 @@ __all__ = [
     "batch_size_explorer",
     "cg_residual_explorer",
     "clipping_explorer",
+    "continuation_2d_explorer",
     "coordinate_descent_explorer",
+    "curriculum_explorer",
     "deep_chain_explorer",
     "early_stopping_explorer",
     "eigendecay_explorer",
@@ -53,11 +61,15 @@ __all__ = [
     "momentum_explorer",
     "momentum_rate_explorer",
     "power_explorer",
+    "pretraining_explorer",
     "saddle_escape_explorer",
     "saddle_explorer",
     "sgd_explorer",
     "shuffling_explorer",
+    "skip_explorer",
+    "smoothing_explorer",
     "terminal_velocity_explorer",
     "training_explorer",
+    "transfer_explorer",
     "zigzag_explorer",
 ]
