@@ -49,6 +49,15 @@ def test_the_start_page_maps_all_nine_lectures_and_links_those_written():
         assert "coming soon" in row and ".ipynb" not in row, f"lecture {number} is not written: no link"
 
 
+@pytest.mark.parametrize("number", list(lectures()))
+def test_the_start_page_names_every_exercise_of_a_lecture_in_order(number):
+    """The map's last column lists the lecture's graded solution cells, as the notebook orders them."""
+    row = next(line for line in markdown(START).splitlines() if line.startswith(f"| {number} |"))
+    exercises = [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(lectures()[number], as_version=4).cells
+                 if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+    assert re.findall(r"`(\w+)`", row.split(" | ")[-1]) == exercises
+
+
 @pytest.mark.parametrize("path", [START, *lectures().values()], ids=lambda p: p.parent.name)
 def test_every_link_leads_to_a_released_notebook(path):
     for target in links(path):
