@@ -488,3 +488,40 @@ def test_an_explorer_runs_headless_in_a_kernel(tmp_path):
     assert nb.cells[3].outputs[0]["text"].strip() == "2"
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     assert shown["data"][WIDGET_VIEW]["model_id"] in state
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_a_static_state_drawn_before_is_reused_and_looks_as_a_whole_drawing():
+    """adaptive_explorer's problem toggle: each problem's contours are drawn once; coming
+    back to a problem pastes its kept pixels, and the picture equals a whole drawing."""
+    once = widgets.adaptive_explorer(steps=40, problem="rosenbrock")
+    once.controls["adam_lr"].value = 0.05
+    once.controls["problem"].value = "quadratic"  # drawn whole
+    again = widgets.adaptive_explorer(steps=40, problem="rosenbrock")
+    for problem in ("quadratic", "rosenbrock", "quadratic"):
+        again.controls["problem"].value = problem
+    again.controls["adam_lr"].value = 0.05
+    assert (once.full_draws, again.full_draws) == (2, 2)
+    np.testing.assert_array_equal(_pixels(again.png), _pixels(once.png))
+    once.controls["problem"].value = "rosenbrock"
+    again.controls["problem"].value = "rosenbrock"
+    np.testing.assert_array_equal(_pixels(again.png), _pixels(once.png))
+    assert again.full_draws == 2
+
+
+def test_without_a_static_key_a_stale_figure_is_drawn_whole():
+    fig = Figure(figsize=(2, 2))
+    ax = fig.add_subplot()
+    (line,) = ax.plot([0, 1], [0, 1], animated=True)
+    slider = ipywidgets.FloatSlider(value=1.0, min=0.5, max=2.0)
+
+    def update(scale: float) -> None:
+        ax.set_ylim(0, scale)  # not animated: the figure goes stale
+
+    w = Explorer({"scale": slider}, fig, update)
+    for value in (2.0, 1.0, 2.0):
+        slider.value = value
+    assert w.full_draws == 4

@@ -298,7 +298,8 @@ def adaptive_explorer(
         decay = ", ε decaying" if schedule != "constant" else ""
         middle.title.set_text(f"loss per step (noise σ = {noise:g}{decay})")
 
-    return Explorer(controls, fig, update)
+    # Two problems, two sets of contours and limits: each drawn once, then reused.
+    return Explorer(controls, fig, update, static_key=lambda problem, **_: problem)
 
 
 def _drawn_by(ax: Axes, draw: Callable[[], Any]) -> list[Artist]:

@@ -14,7 +14,7 @@ import asyncio
 import base64
 import io
 import math
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Hashable, Iterator, Mapping, Sequence
 
 import ipywidgets
 import numpy as np
@@ -66,6 +66,13 @@ class Explorer(ipywidgets.VBox):
         value; changes the figure's animated artists.
     dpi : int
         Resolution of the picture.
+    static_key : callable, optional
+        ``static_key(**values)``: a hashable name of the state of the figure's
+        non-animated part for those values (e.g. which problem's contours are shown),
+        when ``update`` switches it between a few states. The kept pixels of each state
+        are then reused when the state returns, instead of redrawing the whole figure:
+        ``update`` must leave the non-animated part exactly as it was the last time
+        the key had that value.
 
     Attributes
     ----------
@@ -84,7 +91,7 @@ class Explorer(ipywidgets.VBox):
     """
 
     def __init__(self, controls: Mapping[str, ipywidgets.Widget], figure: Figure, update: UpdateFn,
-                 dpi: int = 90) -> None:
+                 dpi: int = 90, static_key: Callable[..., Hashable] | None = None) -> None:
         for name, control in controls.items():
             if not control.has_trait("value"):
                 raise TypeError(f"control {name!r} ({type(control).__name__}) has no value to observe")
@@ -110,6 +117,8 @@ class Explorer(ipywidgets.VBox):
         self._update = update
         self._canvas = FigureCanvasAgg(figure)
         self._background: Any = None
+        self._static_key = static_key
+        self._backgrounds: dict[Hashable, Any] = {}
         self._scheduled = False
         self.png = b""
         for control in self.controls.values():
@@ -134,6 +143,10 @@ class Explorer(ipywidgets.VBox):
 
     def _render(self) -> bytes:
         """The figure as PNG: the kept pixels and the animated artists, or a whole new drawing."""
+        key = self._static_key(**self.values) if self._static_key is not None else None
+        if self._background is not None and self.figure.stale and key in self._backgrounds:
+            self._background = self._backgrounds[key]  # a state drawn before: its kept pixels
+            self.figure.stale = False
         if self._background is None or self.figure.stale:
             self._canvas.draw()  # everything but the animated artists
             # Lay out once; positions stay put afterwards, so kept pixels remain valid.
@@ -141,6 +154,8 @@ class Explorer(ipywidgets.VBox):
             self.figure.stale = False
             self._background = self._canvas.copy_from_bbox(self.figure.bbox)
             self.full_draws += 1
+            if self._static_key is not None:
+                self._backgrounds[key] = self._background
         else:
             self._canvas.restore_region(self._background)
         for ax in self.figure.axes:
