@@ -168,15 +168,15 @@ def test_two_workers_leave_exactly_what_a_serial_batch_leaves(serial, parallel):
     assert len(parallel["notebooks"]) == len(parallel["feedback"]) == len(STUDENTS)
 
 
-def test_the_summary_counts_graded_tampered_and_timed_out(serial, parallel):
+def test_the_summary_counts_graded_tampered_normalised_and_timed_out(serial, parallel):
     for graded, where in ((serial, "1 job(s)"), (parallel, "2 job(s)")):
         lines = graded["printed"][graded["printed"].index("autograde summary"):].splitlines()
         assert where in lines[0]
         assert _table(graded["printed"]) == {"graded": 4, "skipped (unchanged)": 0, "failed": 0,
-                                            "tampered": len(serial["report"]), "timed out": 2}
-        assert lines[5].split()[-2:] == ["1", "submission(s)"], "two cells timed out in one submission"
-        assert lines[6].strip() == "slowest 4:"
-        slowest = [line.split() for line in lines[7:11]]
+                                            "tampered": len(serial["report"]), "normalised": 0, "timed out": 2}
+        assert lines[6].split()[-2:] == ["1", "submission(s)"], "two cells timed out in one submission"
+        assert lines[7].strip() == "slowest 4:"
+        slowest = [line.split() for line in lines[8:12]]
         assert sorted(s.split("/")[0] for s, _, _ in slowest) == sorted(STUDENTS)
         seconds = [float(t) for _, t, _ in slowest]
         assert seconds == sorted(seconds, reverse=True) and slowest[0][0] == f"looping/{A}"
