@@ -166,6 +166,7 @@ assert len(ax.lines) == 1
 np.testing.assert_allclose(ax.lines[0].get_ydata(), data["value"])
 assert ax.get_xlabel() == "time (s)"
 assert fig.axes == [ax]
+assert not plt.get_fignums(), "Jupyter shows a figure and closes it when its cell ends"
 ''', 1),
     md("make_plot_intro", "Write `make_plot(x, y)`: a new figure of `y` against `x`, shown, and returned."),
     solution("make_plot", '''
