@@ -30,10 +30,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader import utils
 from nbgrader.api import Gradebook
 from test_nbgrader_roundtrip import _Text, _tree_digest
 
 from grader import cli
+from grader.preprocessors import GradeExecute, nbgrader_score, score_from_errors
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
@@ -242,3 +244,42 @@ def test_feedback_hides_what_an_ordinary_hidden_test_shows(graded):
     assert "[output of the hidden tests not shown]" in page and "AssertionError" in page
     for hidden in ('other = load_measurements("data/calibration.csv")', "calibration values", "0.25"):
         assert hidden not in page
+
+
+def _test_cell(outputs: list, points: float = 2) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("assert True", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": True, "grade_id": "t", "points": points, "schema_version": 3}})
+    cell.outputs = [nbformat.v4.new_output(**o) for o in outputs]
+    return cell
+
+
+@pytest.mark.parametrize("outputs, score", [
+    ([], 2),
+    ([{"output_type": "stream", "name": "stdout", "text": "fine\n"}], 2),
+    ([{"output_type": "stream", "name": "stderr", "text": "a warning\n"}], 0),
+    ([{"output_type": "execute_result", "data": {"text/plain": "1.5"}, "execution_count": 1}], 1.5),
+    ([{"output_type": "execute_result", "data": {"text/plain": "'text'"}, "execution_count": 1}], 2),
+    ([{"output_type": "error", "ename": "AssertionError", "evalue": "", "traceback": []}], 0),
+    # more than the cell's points: nbgrader stops grading the notebook; here the cell scores 0
+    ([{"output_type": "execute_result", "data": {"text/plain": "5"}, "execution_count": 1}], 0),
+])
+def test_an_ordinary_test_cell_scores_as_nbgrader_scores_it(outputs, score):
+    assert nbgrader_score(_test_cell(outputs)) == score
+    if score != 0 or outputs[0]["output_type"] == "error":
+        assert nbgrader_score(_test_cell(outputs)) == utils.determine_grade(_test_cell(outputs))[0]
+
+
+def test_a_judged_cell_scores_0_only_when_it_raises():
+    assert score_from_errors(_test_cell([{"output_type": "stream", "name": "stderr", "text": "a warning\n"}])) == 2
+
+
+def test_stderr_cut_by_the_output_cap_still_scores_0(tmp_path):
+    """A test cell whose stderr output comes after the cell's text cap keeps an (empty)
+    stderr output: nbgrader's rule still sees it."""
+    cell = _test_cell([])
+    cell.source = "import sys\nprint('x' * 2000, flush=True)\nprint('late', file=sys.stderr, flush=True)"
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    GradeExecute(timeout=30, sandbox=False, max_text_bytes_per_cell=1000).preprocess(
+        nb, {"metadata": {"path": str(tmp_path)}})
+    assert [o.get("name") for o in nb.cells[0].outputs if o.output_type == "stream"][:2] == ["stdout", "stderr"]
+    assert nbgrader_score(nb.cells[0]) == 0
