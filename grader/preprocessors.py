@@ -20,16 +20,17 @@ them):
     test cell written with the course's checks in this process (:mod:`grader.verdict`,
     :mod:`grader.bridge`) and runs every other test cell in the kernel, as nbgrader does;
     restarts a kernel that died or hung and replays the earlier cells, so a failure costs
-    only its cell; caps the output stored per cell and per notebook in bytes while the cell runs
-    (a cell printing 50 MB stores at most the cap, plus a note saying how much was cut);
-    and words timeouts and deaths plainly: "your code ran longer than 30 s in `f` …".
+    only its cell; caps the output stored per cell and per notebook in bytes while the
+    cell runs (a cell printing 50 MB stores at most the cap, plus a note saying how much
+    was cut); and words timeouts and deaths plainly: "your code ran longer than 30 s in
+    `f` …".
 ``SaveAutoGradesFromErrors`` (replaces ``SaveAutoGrades``)
     A test cell judged in this process scores 0 only when it raised an error: output on
     stderr (a warning, a log line) does not zero it. Any other test cell is scored as
     nbgrader scores it (stderr output scores 0, a numeric last expression is partial
-    credit). A ``manual_score`` or ``extra_credit`` found in the
-    gradebook on an automatically graded cell (left from an earlier run) is cleared and
-    reported; hand-graded answers keep the instructor's grades.
+    credit). A ``manual_score`` or ``extra_credit`` found in the gradebook on an
+    automatically graded cell (left from an earlier run) is cleared and reported;
+    hand-graded answers keep the instructor's grades.
 
 The tamper report (``TamperReport.path``, ``grading/tamper-report.csv`` here) has one
 row per change that would change a grade or a test: student, assignment, notebook, cell,
@@ -370,8 +371,9 @@ def _kb(size: int) -> str:
 
 class GradeExecute(Execute):
     """nbgrader's ``Execute``, hardened: the notebook runs in the sandbox, test cells
-    written with the course's checks are judged in the grader's process, a dead or hung kernel costs only its cell,
-    stored output is capped in bytes, and timeouts are worded plainly.
+    written with the course's checks are judged in the grader's process, a dead or hung
+    kernel costs only its cell, stored output is capped in bytes, and timeouts are worded
+    plainly.
 
     * ``sandbox`` (default True): the kernel runs in :mod:`grader.sandbox`; without
       bubblewrap autograding stops with a message saying how to install it, unless the

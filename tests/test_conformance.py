@@ -173,7 +173,7 @@ def test_the_outcomes_nbgraders_own_tests_expect(graded):
         ("foo", "multi"): (0, 4), ("bar", "multi"): (3, 4),
         ("foo", "hidden"): (0, 1), ("bar", "hidden"): (0, 1), ("baz", "hidden"): (1, 1)}
     assert {key: notebooks[key[0], "nbgrader-autotest", key[1]][:2] for key in expected} == expected
-    files = {n: notebooks["foo", "nbgrader-files", n][0] for s, a, n in notebooks if (s, a) == ("foo", "nbgrader-files")}
+    files = {n: notebooks[s, a, n][0] for s, a, n in notebooks if (s, a) == ("foo", "nbgrader-files")}
     assert files == {
         "open_relative_file": 10,  # test_validate_open_relative_file: the shipped data.txt is read
         "test-hidden-tests": 1.5,  # test_hidden_tests_single_notebook
@@ -190,7 +190,8 @@ def test_grading_leaves_submissions_untouched(graded):
 def test_honest_submissions_leave_no_tamper_rows(graded):
     """Only edits that change a test are reported: metadata written by an older nbgrader
     (test cells not marked locked, ...) is normalised and counted in the summary."""
-    rows = {(row["student"], row["assignment"], row["notebook"], row["cell"]): row["change"] for row in graded["report"]}
+    rows = {(row["student"], row["assignment"], row["notebook"], row["cell"]): row["change"]
+            for row in graded["report"]}
     assert set(rows) == {
         ("bitdiddle", "ps1", "problem1", "correct_squares"),  # commented out by the student
         ("bitdiddle", "ps1", "problem1", "squares_invalid_input"),  # emptied by the student
