@@ -67,6 +67,7 @@ from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
 import course.checks
+from grader import preprocessors
 from grader.preprocessors import TamperReport, is_autograded
 
 #: Folder of the course root holding everything graded (git-ignored).
@@ -115,7 +116,8 @@ class Task:
 @dataclass
 class Outcome:
     """What grading one submission gave: nbgrader's success, log and error, the seconds
-    it took, and its automatically graded cells that timed out."""
+    it took, its automatically graded cells that timed out, and its cells whose nbgrader
+    metadata was normalised (it differed only by nbgrader version)."""
 
     task: Task
     success: bool
@@ -123,6 +125,7 @@ class Outcome:
     log: str = ""
     error: str = ""
     timeouts: int = 0
+    normalised: int = 0
 
 
 @dataclass
@@ -150,6 +153,8 @@ class Batch:
             ("failed", len(self.failed), ", ".join(o.task.label for o in self.failed[:5])
              + (" …" if len(self.failed) > 5 else "")),
             ("tampered", tampered, "rows in the tamper report"),
+            ("normalised", sum(o.normalised for o in self.graded),
+             "cells whose nbgrader metadata only differed by nbgrader version (restored, not tampering)"),
             ("timed out", sum(o.timeouts for o in timeouts),
              f"graded cells, in {len(timeouts)} submission(s)" if timeouts else "graded cells"),
         ]
@@ -324,10 +329,14 @@ def grade(api_factory: ApiFactory, root: str, report_dir: str | None, task: Task
         if report_dir is not None:
             api.config.TamperReport.path = _report_path(report_dir, task)
         start = time.perf_counter()
+        preprocessors.NORMALISED.clear()
         result = api.autograde(task.assignment, task.student, force=True, create=True)
         seconds = time.perf_counter() - start
         timeouts = _timeouts(api, task) if result["success"] else 0
-        return Outcome(task, result["success"], seconds, result.get("log", ""), result.get("error", ""), timeouts)
+        normalised = sum(preprocessors.NORMALISED.values())
+        preprocessors.NORMALISED.clear()
+        return Outcome(task, result["success"], seconds, result.get("log", ""), result.get("error", ""), timeouts,
+                       normalised)
 
 
 def _report_path(report_dir: str | Path, task: Task) -> str:

@@ -203,7 +203,10 @@ def autograde(
     relabelled graded cells are put back, and manual scores on automatically graded
     cells cleared (``grader.preprocessors``); every change made to a submission is
     printed at the end and listed in the tamper report, ``grading/tamper-report.csv``,
-    before a summary table (graded, skipped, failed, tampered, timed out, slowest).
+    before a summary table (graded, skipped, failed, tampered, normalised, timed out,
+    slowest). Cells whose nbgrader metadata only differs as another nbgrader version
+    writes it (a test cell not marked locked, a task cell's points) are restored without a
+    tamper-report row and counted in the table's "normalised" row.
 
     Each notebook runs in the sandbox of :mod:`grader.sandbox` and its graded test
     cells are judged outside it (:mod:`grader.verdict`); without bubblewrap this refuses

@@ -15,11 +15,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import nbformat
 from latex2mathml.converter import convert
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
+from nbgrader import utils
 from nbgrader.preprocessors import ClearHiddenTests
 from traitlets import Bool, List
+
+from grader.verdict import is_trusted
 
 #: Put first in ``HTMLExporter.extra_template_basedirs``: its ``feedback/mathjax.html.j2``
 #: loads nothing.
@@ -31,13 +35,20 @@ _MATH = re.compile(r"(?<!\\)\$\$(.+?)\$\$|(?<![\\$])\$(?!\s)([^$\n]+?)(?<!\s)\$(
 
 
 class ClearHiddenTestsAndTracebacks(ClearHiddenTests):
-    """Feedback preprocessor: remove hidden tests and the tracebacks that quote them.
+    """Feedback preprocessor: remove hidden tests, the tracebacks that quote them and
+    what an ordinary test cell with hidden tests printed.
 
     nbgrader's ``ClearHiddenTests`` removes the ``### BEGIN HIDDEN TESTS`` region from
     a cell's source, but an error raised there keeps a traceback that quotes the hidden
     lines. In every cell with hidden tests, each error output is cut down to its
-    exception type and message.
+    exception type and message. A test cell that ran in the student's kernel (not judged
+    in the grader's process, ``grader.verdict.is_trusted``) also keeps its output there,
+    which may show the hidden tests' inputs or expected values: in feedback, its printed
+    and displayed output is replaced by a note. (The cells judged by the grader never
+    keep what the student's code printed during hidden tests.)
     """
+
+    hidden_output_note = "[output of the hidden tests not shown]\n"
 
     # nbconvert's HTML exporter configures this for all its preprocessors; unused here.
     display_data_priority = List().tag(config=True)
@@ -52,6 +63,11 @@ class ClearHiddenTestsAndTracebacks(ClearHiddenTests):
                         f"{output.ename}: {output.evalue}",
                         "(traceback not shown: this cell contains hidden tests)",
                     ]
+            if utils.is_grade(cell) and not utils.is_solution(cell) and not is_trusted(cell.source):
+                errors = [o for o in cell.outputs if o.output_type == "error"]
+                shown = len(errors) < len(cell.outputs)
+                cell.outputs = ([nbformat.v4.new_output("stream", name="stdout", text=self.hidden_output_note)]
+                                if shown else []) + errors
         return super().preprocess_cell(cell, resources, cell_index)
 
 

@@ -17,20 +17,27 @@ them):
     source notebook, and graded. Everything changed is written to the tamper report.
 ``GradeExecute`` (replaces ``Execute``)
     Runs the kernel in the bubblewrap sandbox (:mod:`grader.sandbox`); judges each graded
-    test cell in this process (:mod:`grader.verdict`, :mod:`grader.bridge`); restarts a
-    kernel that died or hung and replays the earlier cells, so a failure costs only its
-    cell; caps the output stored per cell and per notebook in bytes while the cell runs
-    (a cell printing 50 MB stores at most the cap, plus a note saying how much was cut);
-    and words timeouts and deaths plainly: "your code ran longer than 30 s in `f` …".
+    test cell written with the course's checks in this process (:mod:`grader.verdict`,
+    :mod:`grader.bridge`) and runs every other test cell in the kernel, as nbgrader does;
+    restarts a kernel that died or hung and replays the earlier cells, so a failure costs
+    only its cell; caps the output stored per cell and per notebook in bytes while the
+    cell runs (a cell printing 50 MB stores at most the cap, plus a note saying how much
+    was cut); and words timeouts and deaths plainly: "your code ran longer than 30 s in
+    `f` …".
 ``SaveAutoGradesFromErrors`` (replaces ``SaveAutoGrades``)
-    A test cell scores 0 only when it raised an error: output on stderr (a warning, a
-    log line) no longer zeroes it. A ``manual_score`` or ``extra_credit`` found in the
-    gradebook on an automatically graded cell (left from an earlier run) is cleared and
-    reported; hand-graded answers keep the instructor's grades.
+    A test cell judged in this process scores 0 only when it raised an error: output on
+    stderr (a warning, a log line) does not zero it. Any other test cell is scored as
+    nbgrader scores it (stderr output scores 0, a numeric last expression is partial
+    credit). A ``manual_score`` or ``extra_credit`` found in the gradebook on an
+    automatically graded cell (left from an earlier run) is cleared and reported;
+    hand-graded answers keep the instructor's grades.
 
 The tamper report (``TamperReport.path``, ``grading/tamper-report.csv`` here) has one
-row per change: student, assignment, notebook, cell, change. Each autograde of a
-submission replaces that submission's rows.
+row per change that would change a grade or a test: student, assignment, notebook, cell,
+change. Each autograde of a submission replaces that submission's rows. Metadata that
+only differs as another nbgrader version writes it (a test cell not marked locked, a task
+cell's points, keys of another schema) is restored without a row: such cells are counted
+as normalised (``NORMALISED``, the autograde summary's "normalised" row).
 """
 
 from __future__ import annotations
@@ -59,9 +66,15 @@ from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
 from grader.sandbox import SandboxedKernelManager
-from grader.verdict import HIDDEN_TESTS, TrustedTest, died_message, error_output as _error, timeout_message
+from grader.verdict import (
+    HIDDEN_TESTS, TrustedTest, died_message, error_output as _error, is_trusted, timeout_message,
+)
 
 REPORT_FIELDS = ("student", "assignment", "notebook", "cell", "change")
+#: (student, assignment, notebook) -> cells of its last autograde in this process whose
+#: nbgrader metadata differed from the gradebook's only as another nbgrader version
+#: writes it (restored, not reported as tampering; counted in the autograde summary).
+NORMALISED: dict[tuple[str, str, str], int] = {}
 # Keys of nbgrader's cell metadata (schema 3); any other key fails its validator.
 METADATA_KEYS = {"schema_version", "grade", "solution", "locked", "grade_id", "points", "task", "cell_type", "checksum"}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -178,7 +191,7 @@ class RestoreCells(OverwriteCells):
         self.sources = {cell.name: cell for cell in notebook.source_cells}
         self.points = {cell.name: float(cell.max_score) for cell in notebook.grade_cells}
         self.solutions = {cell.name for cell in notebook.solution_cells}
-        self.tasks = {cell.name for cell in notebook.task_cells}
+        self.tasks = {cell.name: float(cell.max_score) for cell in notebook.task_cells}
         self.order = self._source_order([cell.name for cell in notebook.source_cells])
         hider = ClearHiddenTests(parent=self)
         self.released = {}
@@ -230,7 +243,11 @@ class RestoreCells(OverwriteCells):
             want["points"] = self.points[name]
         if name in self.tasks:
             want["task"] = True
-        changed = []
+            want["points"] = self.tasks[name]
+        # What would change a grade or a test if it stayed is tampering; the rest (the
+        # locked flag, which nbgrader sets itself, a task's points, which the gradebook
+        # keeps, keys of another nbgrader version) differs between nbgrader versions.
+        changed, normalised = [], []
         for key, value in want.items():
             old = meta.get(key, False if key != "points" else None)
             if key == "points":
@@ -241,10 +258,11 @@ class RestoreCells(OverwriteCells):
             else:
                 same = bool(old) == value
             if not same:
-                changed.append(f"{key} {old!r} -> {value!r}")
+                harmless = key == "locked" or (key == "points" and name not in self.points)
+                (normalised if harmless else changed).append(f"{key} {old!r} -> {value!r}")
         for key in ("points", "task"):
             if key not in want and key in meta:
-                changed.append(f"{key} {meta[key]!r} removed")
+                (changed if key == "task" and meta[key] else normalised).append(f"{key} {meta[key]!r} removed")
                 del meta[key]
         meta.update(want)
         if cell.cell_type != source.cell_type:
@@ -254,10 +272,12 @@ class RestoreCells(OverwriteCells):
             meta["cell_type"] = source.cell_type
         meta.setdefault("schema_version", 3)
         for key in sorted(set(meta) - METADATA_KEYS):
-            changed.append(f"unknown key {key!r} removed")
+            normalised.append(f"unknown key {key!r} removed")
             del meta[key]
         if changed:
-            self._event(name, "relabelled, restored: " + ", ".join(changed))
+            self._event(name, "relabelled, restored: " + ", ".join(changed + normalised))
+        elif normalised:
+            self.normalised.append((name, ", ".join(normalised)))
 
     def report_change(self, name: str, attr: str, old: Any, new: Any) -> None:
         if attr == "checksum":
@@ -302,6 +322,7 @@ class RestoreCells(OverwriteCells):
         self.assignment_id = resources["nbgrader"]["assignment"]
         self.db_url = resources["nbgrader"]["db_url"]
         self.events: list[tuple[str, str]] = []
+        self.normalised: list[tuple[str, str]] = []  # cells whose metadata only differs by nbgrader version
         self.gradebook = Gradebook(self.db_url)
         with self.gradebook:
             self._load()
@@ -314,6 +335,9 @@ class RestoreCells(OverwriteCells):
                 self._put_back(nb)
                 nb, resources = self.add_missing_task_cells(nb, resources)
         TamperReport(parent=self).write(*_ids(resources), self.events, replace=True)
+        for cell, change in self.normalised:
+            self.log.info("normalised: %s/%s/%s cell %s: %s", *_ids(resources), cell, change)
+        NORMALISED[_ids(resources)] = len(self.normalised)
         return nb, resources
 
 
@@ -346,21 +370,25 @@ def _kb(size: int) -> str:
 
 
 class GradeExecute(Execute):
-    """nbgrader's ``Execute``, hardened: the notebook runs in the sandbox, graded test
-    cells are judged in the grader's process, a dead or hung kernel costs only its cell,
-    stored output is capped in bytes, and timeouts are worded plainly.
+    """nbgrader's ``Execute``, hardened: the notebook runs in the sandbox, test cells
+    written with the course's checks are judged in the grader's process, a dead or hung
+    kernel costs only its cell, stored output is capped in bytes, and timeouts are worded
+    plainly.
 
     * ``sandbox`` (default True): the kernel runs in :mod:`grader.sandbox`; without
       bubblewrap autograding stops with a message saying how to install it, unless the
       instructor sets ``GradeExecute.sandbox = False`` (``make autograde UNSAFE=1``).
-    * Each graded test cell (grade, not solution) is run by :class:`grader.verdict.TrustedTest`
-      while the notebook answers through :mod:`course.notebook_bridge`. Hidden-test cells run after all
-      the other cells, and what the student's code prints during them is not kept: nothing
-      can show their inputs.
+    * Each graded test cell written with the course's checks (:func:`is_judged`) is run
+      by :class:`grader.verdict.TrustedTest` while the notebook answers through
+      :mod:`course.notebook_bridge`. Those with hidden tests run after all the other
+      cells, and what the student's code prints during them is not kept: nothing can
+      show their inputs. Every other test cell runs in the kernel in its place, as
+      nbgrader runs it.
     * When the kernel dies, or stays busy after a timeout's interrupt, the cell gets an
       error saying so in plain words, a new kernel starts (up to ``max_restarts`` times)
-      and the cells before it run again, without the cells that killed or hung a kernel
-      and without the test cells; the notebook goes on.
+      and the cells before it run again (ordinary test cells included: later cells may
+      rely on what they define), without the cells that killed, hung or timed out a
+      kernel and without the judged test cells; the notebook goes on.
     """
 
     sandbox = Bool(True, help="run notebooks in the bubblewrap sandbox (grader.sandbox)").tag(config=True)
@@ -397,9 +425,10 @@ class GradeExecute(Execute):
             with self.setup_kernel():
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
-                # Hidden tests run after every other cell: no cell of the student's runs
-                # after its function has seen their inputs (it could print them).
-                hidden = [i for i, c in enumerate(self.nb.cells) if is_autograded(c) and HIDDEN_TESTS in c.source]
+                # Trusted hidden tests run after every other cell: no cell of the student's
+                # runs after its function has seen their inputs (it could print them).
+                # Ordinary test cells run in their place, as nbgrader runs them.
+                hidden = [i for i, c in enumerate(self.nb.cells) if is_judged(c) and HIDDEN_TESTS in c.source]
                 for index, cell in enumerate(self.nb.cells):
                     if index not in hidden:
                         self._reached = index
@@ -425,16 +454,18 @@ class GradeExecute(Execute):
             cell.outputs = [_error("NotRun", "not run: the Python process running your notebook died or hung "
                                    f"{self.max_restarts + 1} times in earlier cells")]
             return
-        if is_autograded(cell):
+        if is_judged(cell):
             self._judge(cell, index)
             return
         outcome = self._execute(cell, index)
         if outcome == "died":
-            cell.outputs.append(_error("ProcessDied", died_message(" while running this cell", graded=False)))
+            cell.outputs.append(_error("ProcessDied", died_message(" while running this cell",
+                                                                   graded=is_autograded(cell))))
         elif outcome == "hung" and not any(o.output_type == "error" and o.ename == "Timeout" for o in cell.outputs):
             cell.outputs.append(_error("Timeout", self._timeout_message(cell)))
+        if outcome != "ok" or id(cell) in self._timed_out:
+            self._skip.add(index)  # not replayed: it would die or time out again
         if outcome != "ok":
-            self._skip.add(index)
             self._restart()
 
     def _execute(self, cell: NotebookNode, index: int, store_history: bool = True) -> str:
@@ -516,7 +547,7 @@ class GradeExecute(Execute):
         used, cut = copy.deepcopy(self._used), dict(self._cut)
         for before in range(self._reached):
             cell = self.nb.cells[before]
-            if (cell.cell_type != "code" or before in self._skip or is_autograded(cell)
+            if (cell.cell_type != "code" or before in self._skip or is_judged(cell)
                     or not cell.source.strip()):
                 continue
             outcome = self._execute(copy.deepcopy(cell), before)
@@ -577,6 +608,9 @@ class GradeExecute(Execute):
         self._cut[cell_index] = self._cut.get(cell_index, 0) + max(cut, 0)
         empty = (out.output_type == "stream" and not out.text) or (
             out.output_type == "display_data" and not display_id and not any(out.get("data", {}).values()))
+        if empty and out.output_type == "stream" and out.name == "stderr" and not any(
+                o.output_type == "stream" and o.name == "stderr" for o in outs[:-1]):
+            empty = False  # kept, empty: stderr output decides an ordinary test's score
         if empty and outs and outs[-1] is out:
             outs.pop()
             self._cut[cell_index] += OUTPUT_OVERHEAD if cut else 0
@@ -635,7 +669,27 @@ def score_from_errors(cell: NotebookNode) -> float | None:
 
 
 def is_autograded(cell: NotebookNode) -> bool:
+    """A test cell: graded, code, not an answer."""
     return utils.is_grade(cell) and not utils.is_solution(cell) and cell.cell_type == "code"
+
+
+def is_judged(cell: NotebookNode) -> bool:
+    """A test cell judged in the grader's process (:func:`grader.verdict.is_trusted`);
+    every other test cell runs in the student's kernel, as nbgrader runs it."""
+    return is_autograded(cell) and is_trusted(cell.source)
+
+
+def nbgrader_score(cell: NotebookNode, log=None) -> float | None:
+    """The score nbgrader gives a cell (``nbgrader.utils.determine_grade``): 0 for an error
+    or any output on stderr, the number a test cell's last expression shows (partial
+    credit), else full points. A partial credit above the cell's points, which stops
+    nbgrader's grading of the whole notebook, scores 0 here."""
+    try:
+        return utils.determine_grade(cell, log)[0]
+    except ValueError as error:
+        if log is not None:
+            log.warning("cell %s scores 0: %s", cell.metadata["nbgrader"].get("grade_id"), error)
+        return 0
 
 
 def _clear_instructor_fields(grade) -> list[str]:
@@ -651,7 +705,9 @@ def _clear_instructor_fields(grade) -> list[str]:
 
 
 class SaveAutoGradesFromErrors(SaveAutoGrades):
-    """``SaveAutoGrades`` scoring errors only, and ignoring manual scores on autograded cells."""
+    """``SaveAutoGrades`` ignoring manual scores on autograded cells, and scoring a test
+    cell judged in the grader's process (:func:`is_judged`) by its errors only; an
+    ordinary test cell is scored as nbgrader scores it (:func:`nbgrader_score`)."""
 
     def preprocess(self, nb, resources):
         self.events: list[tuple[str, str]] = []
@@ -662,7 +718,8 @@ class SaveAutoGradesFromErrors(SaveAutoGrades):
     def _add_score(self, cell, resources):
         name = cell.metadata["nbgrader"]["grade_id"]
         grade = self.gradebook.find_grade(name, self.notebook_id, self.assignment_id, self.student_id)
-        grade.auto_score = score_from_errors(cell)
+        grade.auto_score = nbgrader_score(cell, self.log) if is_autograded(cell) and not is_judged(cell) \
+            else score_from_errors(cell)
         if is_autograded(cell):
             self.events += [(name, change) for change in _clear_instructor_fields(grade)]
         grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None

@@ -154,8 +154,13 @@ class SandboxedKernelManager(AsyncKernelManager):
             "--clearenv",  # nothing of the instructor's environment (tokens, database URLs)
             "--setenv", "PATH", f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
             "--setenv", "LANG", "C.UTF-8", "--setenv", "HOME", HOME, "--setenv", "PYTHONPATH", COURSE_MOUNT,
-            "--setenv", "MPLBACKEND", "Agg", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
+            "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
             "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
+            # What nbgrader tells a notebook it is being autograded by (nbgrader sets it in
+            # the environment its kernels inherit); Matplotlib's backend is left to
+            # ipykernel (inline), as in a kernel nbgrader starts.
+            *(["--setenv", "NBGRADER_EXECUTION", os.environ["NBGRADER_EXECUTION"]]
+              if "NBGRADER_EXECUTION" in os.environ else []),
             "--",
             "prlimit", f"--as={self.memory_bytes}", f"--cpu={self.cpu_seconds}",
             f"--fsize={self.file_bytes}", f"--nofile={self.open_files}", "--core=0", "--",

@@ -1,6 +1,7 @@
 """A graded test cell's verdict, decided where the student's code cannot reach it.
 
-The autograder (``grader.preprocessors.GradeExecute``) never runs a graded test cell in
+The autograder (``grader.preprocessors.GradeExecute``) runs a graded test cell written with
+the course's checks (:func:`is_trusted`: calls of :mod:`course.checks`' functions) outside
 the student's notebook process. It runs the cell's code here, in the grader's process,
 with the checks of :mod:`course.checks` imported here; every other name the cell uses
 (the student's function) is looked up in the notebook and called through the bridge
@@ -18,6 +19,7 @@ outcome as notebook outputs.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import contextlib
 import io
@@ -37,6 +39,75 @@ from grader.bridge import GraderPeer
 #: Names every test cell sees from the grader's side (never looked up in the notebook).
 TRUSTED_NAMES = {name: getattr(course.checks, name) for name in course.checks.__all__}
 HIDDEN_TESTS = "### BEGIN HIDDEN TESTS"
+#: The checks a trusted test cell may call: course.checks' functions that judge a student's
+#: function and return nothing.
+CHECKS = frozenset(name for name in TRUSTED_NAMES
+                   if callable(TRUSTED_NAMES[name]) and not isinstance(TRUSTED_NAMES[name], type)
+                   and (name.startswith("check_") or name == "assert_own_implementation"))
+
+
+def _constant(node: ast.expr) -> bool:
+    """A literal: a constant, a signed number, or a tuple or list of literals."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return isinstance(node.operand, ast.Constant) and isinstance(node.operand.value, (int, float, complex))
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_constant(element) for element in node.elts)
+    return False
+
+
+def _argument(node: ast.expr) -> bool:
+    """What a check may be given: a literal, or a name the notebook defines (a name of
+    Python's builtins or of the checks would mean another object in the grader)."""
+    if isinstance(node, ast.Name):
+        return not hasattr(builtins, node.id) and node.id not in TRUSTED_NAMES
+    return _constant(node)
+
+
+def _statement(node: ast.stmt) -> str | None:
+    """"check" for a call of a check, "print" for a print of literal text, "doc" for a
+    string literal, None for anything else."""
+    if not isinstance(node, ast.Expr):
+        return None
+    if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+        return "doc"
+    call = node.value
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name):
+        return None
+    if call.func.id in CHECKS:
+        if all(_argument(a) for a in call.args) and all(
+                k.arg is not None and _argument(k.value) for k in call.keywords):
+            return "check"
+    elif call.func.id == "print":
+        if all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args) and all(
+                k.arg in ("sep", "end") and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
+                for k in call.keywords):
+            return "print"
+    return None
+
+
+def is_trusted(source: str) -> bool:
+    """Whether a graded test cell is judged in the grader's process (:class:`TrustedTest`).
+
+    Only where that keeps the cell's meaning: the cell is plain Python whose every
+    statement is a call of one of :data:`CHECKS` (``check_sgd_step(sgd_step, seed=3141,
+    reveal=False)``, ``assert_own_implementation(sgd_step)``) given names the notebook
+    defines and literals, a ``print`` of literal text, or a string literal other than the
+    last statement (a docstring); at least one is a check. Comments (the hidden-test
+    markers) do not count. Any other test cell (assignments, ``del``, ``assert``,
+    ``try``, loops, other calls, IPython magics) runs in the student's kernel, as
+    nbgrader runs it, and is scored as nbgrader scores it.
+
+    ``source`` is the instructor's cell (autograding restores test cells from the
+    gradebook), so a student cannot change which way a cell is graded.
+    """
+    try:
+        body = ast.parse(source).body
+    except (SyntaxError, ValueError):  # IPython syntax (%magic, !shell), or not Python
+        return False
+    kinds = [_statement(node) for node in body]
+    return ("check" in kinds and None not in kinds and kinds[-1] != "doc")
 
 
 class _NotebookNames(dict):
@@ -166,4 +237,4 @@ class TrustedTest:
         return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=lines)
 
 
-__all__ = ["TrustedTest", "died_message", "error_output", "timeout_message"]
+__all__ = ["CHECKS", "TrustedTest", "died_message", "error_output", "is_trusted", "timeout_message"]

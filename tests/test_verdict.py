@@ -7,7 +7,9 @@ student's function in the notebook's process through the bridge
 for every exercise, the solution, every right variant and every mutant must fail exactly
 the test cells it fails in-process, with the same message; patching the checks in the
 notebook changes nothing; values that cannot cross fail cleanly; and the notebook can
-call nothing of the grader's but what the check handed it.
+call nothing of the grader's but what the check handed it. Which test cells are judged
+this way (``is_trusted``) is decided from the cell's source: the course's own are, an
+ordinary nbgrader test cell is not (tests/test_conformance.py grades those).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from test_mutants import (
 )
 
 from course.bridge import MAX_MESSAGE
-from grader.verdict import TrustedTest
+from grader.verdict import TrustedTest, is_trusted
 
 REPO = Path(__file__).resolve().parents[1]
 # The notebook's stand-in: runs cells, then answers the grader, one test cell at a time.
@@ -189,3 +191,49 @@ def test_an_error_of_the_graders_callback_shows_none_of_the_graders_code(worker)
     shown = "\n".join(error.traceback)
     assert "Your code raised the ValueError here" in shown
     assert str(REPO) not in shown and "File " not in shown, shown
+
+
+def test_every_test_cell_of_the_course_is_judged_by_the_grader(assignments):
+    """The course's graded test cells keep the trusted verdict."""
+    cells = [(assignment, c.metadata["nbgrader"]["grade_id"], c.source)
+             for assignment in assignments for c in notebook(assignment).cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+             and not c.metadata["nbgrader"].get("solution")]
+    assert len(cells) >= 50
+    assert [(a, name) for a, name, source in cells if not is_trusted(source)] == []
+
+
+@pytest.mark.parametrize("source", [
+    "check_sgd_step(sgd_step)",
+    'check_sgd_step(sgd_step, seed=3141, reveal=False)\nassert_own_implementation(sgd_step)\nprint("ok")',
+    '"""Docstring."""\n# comment\ncheck_clip_by_norm(clip_by_norm, shape=(3, -4), scale=-1.5)',
+])
+def test_calls_of_the_checks_are_judged_by_the_grader(source):
+    assert is_trusted(source)
+
+
+@pytest.mark.parametrize("source", [
+    # nbgrader's documentation: the grader's process has no `squares` to delete
+    "orig_squares = squares\ndel squares\ntry:\n    sum_of_squares(1)\nexcept NameError:\n    pass\n"
+    "finally:\n    squares = orig_squares",
+    "assert squares(1) == [1]",
+    'print("nothing checked")',  # no check at all
+    "check_sgd_step(sgd_step)\nx = 1",  # an assignment: state the notebook would keep
+    "check_sgd_step(sgd_step)\n3",  # a last value: nbgrader's partial credit
+    'check_sgd_step(sgd_step)\n"last"',
+    "check_sgd_step(lambda t, g, lr: t)",  # code, not a name or a literal
+    "check_sgd_step(make_step(0.1))",
+    "check_sgd_step(sum)",  # a builtin: another object in the grader than in the notebook
+    "check_sgd_step(check_adam_step)",
+    "check_sgd_step(*steps)",
+    "check_sgd_step(**options)",
+    "check_sgd_step(course.optim.sgd_step)",
+    "CheckFailed('x')",  # not a check
+    "print(message)",  # prints a name: the grader's print would show the grader's value
+    "print('a', file=sys.stderr)",
+    "%time check_sgd_step(sgd_step)",  # IPython syntax
+    "!ls",
+    "check_sgd_step(sgd_step",  # not Python
+])
+def test_every_other_test_cell_runs_in_the_notebook(source):
+    assert not is_trusted(source)
