@@ -39,7 +39,8 @@ pytestmark = [
 
 A = "03-sgd"
 TIMEOUT = 5
-FULL = {"test_sgd_step": 2, "test_sgd_step_hidden": 1, "test_linear_decay": 2,
+FULL = {"test_sgd_step": 2, "test_sgd_step_hidden": 1, "test_sgd_noise_floor": 2, "test_sgd_noise_floor_hidden": 1,
+        "test_linear_decay": 2,
         "test_linear_decay_hidden": 1, "test_minibatches": 2, "test_minibatches_hidden": 1}
 # The gradebook, found from the kernel's working directory (grading/autograded/<student>/<a>/).
 FORGE = """import pathlib, sqlite3
