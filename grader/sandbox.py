@@ -253,7 +253,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         # The grader's folder the kernel reads (read-only): the connection file, and the
         # sockets of the graded tests (grader.verdict).
         self.shared_folder = tempfile.mkdtemp(prefix="course-sandbox-", dir=self.runtime_dir or None)
-        os.chmod(self.shared_folder, 0o711)  # the kernel's user finds what it is told of, lists nothing
         if not self.connection_file:
             self.connection_file = os.path.join(self.shared_folder, "kernel.json")
         #: The folder whose copy is the kernel's working folder (the submission's).
@@ -290,8 +289,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
         command, kw = await super()._async_pre_start_kernel(**kw)
-        if self.uid is not None:
+        if self.uid is not None:  # the kernel's user reads its connection file, reaches the
+            # tests' sockets (open to all) through the folder, and lists nothing; no one else can
             os.chown(self.connection_file, self.uid, self.uid)
+            os.chown(self.shared_folder, -1, self.uid)
+            os.chmod(self.shared_folder, 0o710)
         return command, kw
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
@@ -325,7 +327,8 @@ class SandboxedKernelManager(AsyncKernelManager):
             # what the kernel can write: in memory, capped, its own
             "--perms", "1777", "--size", str(self.tmp_bytes), "--tmpfs", "/tmp",
             "--perms", "1777", "--size", str(self.shm_bytes), "--tmpfs", "/dev/shm",
-            "--perms", "0755", "--dir", os.path.dirname(HOME), "--perms", "0755", "--size", str(self.scratch_bytes + _footprint(self.submission)), "--tmpfs", HOME,
+            "--perms", "0755", "--dir", os.path.dirname(HOME),
+            "--perms", "0755", "--size", str(self.scratch_bytes + _footprint(self.submission)), "--tmpfs", HOME,
         ]
         for name in ("bin", "lib", "lib64", "sbin"):
             path = f"/{name}"
