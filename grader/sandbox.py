@@ -69,6 +69,9 @@ HOME = "/home/student"
 SUBMISSION = "/run/submission"
 #: The kernel's sockets, in its own /tmp (``ip`` of jupyter's ipc transport).
 KERNEL_IP = "/tmp/kernel"
+#: Bytes of a Unix socket's path (Linux), and those a graded test's socket name takes in
+#: the shared folder (grader.verdict: verdict-<pid>-<id>.sock).
+SOCKET_PATH_MAX, SOCKET_NAME_ROOM = 107, 40
 #: System files a Python kernel needs besides /usr (fonts for Matplotlib, users for getpass).
 ETC = ("ld.so.cache", "passwd", "group", "nsswitch.conf", "localtime", "fonts")
 #: Capabilities bubblewrap keeps, as root, for the start-up script: copying the submission
@@ -253,6 +256,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         # The grader's folder the kernel reads (read-only): the connection file, and the
         # sockets of the graded tests (grader.verdict).
         self.shared_folder = tempfile.mkdtemp(prefix="course-sandbox-", dir=self.runtime_dir or None)
+        if len(os.fsencode(self.shared_folder)) > SOCKET_PATH_MAX - SOCKET_NAME_ROOM:
+            os.rmdir(self.shared_folder)
+            raise ValueError(f"{self.shared_folder} is too long a path for the Unix sockets of graded tests "
+                             f"({SOCKET_PATH_MAX} bytes at most): give SandboxedKernelManager.runtime_dir a "
+                             "shorter folder")
         if not self.connection_file:
             self.connection_file = os.path.join(self.shared_folder, "kernel.json")
         #: The folder whose copy is the kernel's working folder (the submission's).

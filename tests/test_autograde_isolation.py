@@ -170,43 +170,49 @@ def _survivors(marker: str) -> list[str]:
 def batch(repo, tmp_path_factory):
     """An attacker and two honest classmates, graded by two jobs at once."""
     root = tmp_path_factory.mktemp("isolation")
-    runtime = root / "runtime"  # the grader's side of every sandbox of this batch
-    runtime.mkdir()
-    (root / "nbgrader_config.py").write_text(
-        (repo / "nbgrader_config.py").read_text()
-        + f"\nc.Execute.timeout = {TIMEOUT}\nc.GradeExecute.grace = 3\n"
-        + f"c.SandboxedKernelManager.runtime_dir = {str(runtime)!r}\n")
-    shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    with contextlib.redirect_stdout(io.StringIO()):
-        cli.release(root, [A])
-    solution = nbformat.read(root / "solutions" / A / f"{A}.ipynb", as_version=4)
-    released = nbformat.read(root / "notebooks" / A / f"{A}.ipynb", as_version=4)
-    # sorted, the attacker and the first honest classmate start together
-    submissions = {"a_attacker": _solved(released, solution, [WHOAMI, FILL, BOMB.format(hold=HOLD)]),
-                   "b_honest": _solved(released, solution, [WHOAMI]),
-                   "c_honest": _solved(released, solution, [WHOAMI])}
-    for student, nb in submissions.items():
-        (root / "grading" / "submitted" / student / A).mkdir(parents=True)
-        nbformat.write(nb, root / "grading" / "submitted" / student / A / f"{A}.ipynb")
+    # the grader's side of every sandbox of this batch (a short path: Unix sockets live there)
+    runtime = Path(tempfile.mkdtemp(prefix="isolation-"))
+    try:
+        (root / "nbgrader_config.py").write_text(
+            (repo / "nbgrader_config.py").read_text()
+            + f"\nc.Execute.timeout = {TIMEOUT}\nc.GradeExecute.grace = 3\n"
+            + f"c.SandboxedKernelManager.runtime_dir = {str(runtime)!r}\n")
+        shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.release(root, [A])
+        solution = nbformat.read(root / "solutions" / A / f"{A}.ipynb", as_version=4)
+        released = nbformat.read(root / "notebooks" / A / f"{A}.ipynb", as_version=4)
+        # sorted, the attacker and the first honest classmate start together
+        submissions = {"a_attacker": _solved(released, solution, [WHOAMI, FILL, BOMB.format(hold=HOLD)]),
+                       "b_honest": _solved(released, solution, [WHOAMI]),
+                       "c_honest": _solved(released, solution, [WHOAMI])}
+        for student, nb in submissions.items():
+            (root / "grading" / "submitted" / student / A).mkdir(parents=True)
+            nbformat.write(nb, root / "grading" / "submitted" / student / A / f"{A}.ipynb")
 
-    printed = io.StringIO()
-    # where the scratch copies of submissions were, and where nbgrader runs them
-    watched = {Path(tempfile.gettempdir()): ("fill-*", "*/fill-*"), root: ("grading/autograded/*/*/fill-*",)}
-    with _DiskWatch(watched) as disk:
-        with contextlib.redirect_stdout(printed):
-            cli.autograde(root, jobs=2)
-    free_after = disk._free()
-    print(printed.getvalue())
+        printed = io.StringIO()
+        # where the scratch copies of submissions were, and where nbgrader runs them
+        watched = {Path(tempfile.gettempdir()): ("fill-*", "*/fill-*"), root: ("grading/autograded/*/*/fill-*",)}
+        with _DiskWatch(watched) as disk:
+            try:
+                with contextlib.redirect_stdout(printed):
+                    cli.autograde(root, jobs=2)
+            finally:
+                print(printed.getvalue())
+        free_after = disk._free()
 
-    with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "optim-dl") as gradebook:
-        notebooks = {s: gradebook.find_submission_notebook(A, A, s) for s in submissions}
-        scores = {s: {g.name: g.score for g in nb.grades} for s, nb in notebooks.items()}
-        full = {g.name: g.max_score for g in notebooks["b_honest"].grades}
-    graded = {s: nbformat.read(root / "grading" / "autograded" / s / A / f"{A}.ipynb", as_version=4)
-              for s in submissions}
-    print("\n".join(_lines(graded["a_attacker"], 2) + _lines(graded["a_attacker"], 3)[-3:]))
-    return {"root": root, "runtime": runtime, "scores": scores, "full": full, "graded": graded,
-            "disk": disk, "free_after": free_after, "survivors": _survivors(str(runtime))}
+        with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "optim-dl") as gradebook:
+            notebooks = {s: gradebook.find_submission_notebook(A, A, s) for s in submissions}
+            scores = {s: {g.name: g.score for g in nb.grades} for s, nb in notebooks.items()}
+            full = {g.name: g.max_score for g in notebooks["b_honest"].grades}
+        graded = {s: nbformat.read(root / "grading" / "autograded" / s / A / f"{A}.ipynb", as_version=4)
+                  for s in submissions}
+        print("\n".join(_lines(graded["a_attacker"], 2) + _lines(graded["a_attacker"], 3)[-3:]))
+        survivors, left = _survivors(str(runtime)), sorted(p.name for p in runtime.iterdir())
+    finally:
+        shutil.rmtree(runtime)
+    return {"root": root, "left": left, "scores": scores, "full": full, "graded": graded,
+            "disk": disk, "free_after": free_after, "survivors": survivors}
 
 
 def _lines(nb, index: int) -> list[str]:
@@ -253,7 +259,7 @@ def test_what_a_notebook_writes_is_capped_and_in_memory(batch):
 def test_no_file_is_left_behind(batch):
     """The grader's side of every sandbox (connection files, sockets, the copy of the
     course package) is gone, and the attacker's folder holds only its graded notebook."""
-    assert list(batch["runtime"].iterdir()) == []
+    assert batch["left"] == []
     own = batch["root"] / "grading" / "autograded" / "a_attacker" / A
     assert sorted(p.name for p in own.iterdir()) == [f"{A}.ipynb"]
 
