@@ -51,8 +51,8 @@ WHOAMI = "import os\nprint('uid', os.getuid())"
 FILL = """
 import errno, os
 from ipykernel.connect import get_connection_file
-places = {"home": os.path.expanduser("~"), "/tmp": "/tmp", "/dev/shm": "/dev/shm", "/": "/", "/opt/course": "/opt/course",
-          "shared": os.path.dirname(get_connection_file())}
+places = {"home": os.path.expanduser("~"), "/tmp": "/tmp", "/dev/shm": "/dev/shm", "/": "/",
+          "/opt/course": "/opt/course", "shared": os.path.dirname(get_connection_file())}
 block = bytes(2**20)
 for name, folder in places.items():
     written, stop = 0, "limit"
@@ -177,7 +177,8 @@ def batch(repo, tmp_path_factory):
             (repo / "nbgrader_config.py").read_text()
             + f"\nc.Execute.timeout = {TIMEOUT}\nc.GradeExecute.grace = 3\n"
             + f"c.SandboxedKernelManager.runtime_dir = {str(runtime)!r}\n")
-        shutil.copytree(repo / "solutions" / A, root / "solutions" / A, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copytree(repo / "solutions" / A, root / "solutions" / A,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
         with contextlib.redirect_stdout(io.StringIO()):
             cli.release(root, [A])
         solution = nbformat.read(root / "solutions" / A / f"{A}.ipynb", as_version=4)
@@ -216,7 +217,8 @@ def batch(repo, tmp_path_factory):
 
 
 def _lines(nb, index: int) -> list[str]:
-    return "".join(o.get("text", "") for o in nb.cells[index].get("outputs", []) if o.output_type == "stream").splitlines()
+    outputs = nb.cells[index].get("outputs", [])
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream").splitlines()
 
 
 @pytest.mark.parametrize("student", ["b_honest", "c_honest"])
