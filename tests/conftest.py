@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import array_api_strict
@@ -77,3 +78,49 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("assignment", course_assignments(), scope="module")
     if "folder" in metafunc.fixturenames:
         metafunc.parametrize("folder", released_folders(), scope="module")
+
+
+#: Debian's browser, driven by Playwright (tests/browser, and the Formgrader in
+#: tests/test_nbgrader_roundtrip.py); `make test` installs it (scripts/system-packages).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> Path:
+    """Debian's Chromium (`make test` installs it)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's browser "
+                    "(or `apt-get install -y chromium`)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser_context(chromium_executable: Path,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One headless Chromium with a fresh profile for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        context = playwright.chromium.launch_persistent_context(
+            user_data_dir=tmp_path_factory.mktemp("chromium-profile"),
+            executable_path=str(chromium_executable),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": 1400, "height": 1000},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+    finally:
+        playwright.stop()

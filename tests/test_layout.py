@@ -134,7 +134,7 @@ def test_a_graded_notebook_reaches_the_bridge_but_not_the_grader(tmp_path):
         pytest.skip(str(error))
     assert importlib.util.find_spec("grader") is not None, "the grader imports here, outside"
     manager = sandbox.SandboxedKernelManager()
-    manager.scratch = str(tmp_path)
+    manager.submission = str(tmp_path)
     code = ("import course.bridge, course.notebook_bridge, course.checks\n"
             "print(course.notebook_bridge.__file__)\n"
             "try:\n"

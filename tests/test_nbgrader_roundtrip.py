@@ -18,6 +18,7 @@ import csv
 import hashlib
 import html.parser
 import json
+import os
 import re
 import shutil
 import socket
@@ -259,16 +260,27 @@ def test_feedback_reads_offline_and_shows_no_instructor_paths(course, assignment
 
 
 @pytest.fixture(scope="module")
-def formgrader(course):
-    """nbgrader's Formgrader on the graded course, as an instructor starts it (a Jupyter
-    server in the course root); yields a function that GETs a path and returns (status, text)."""
+def formgrader(course, tmp_path_factory):
+    """nbgrader's Formgrader on the graded course, as an instructor starts it (JupyterLab
+    in the course root, its own Jupyter settings); yields a function that GETs a path and
+    returns (status, text), with ``.url`` the server's address (token ``t``)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    jupyter = tmp_path_factory.mktemp("formgrader-jupyter")
+    (jupyter / "config" / "labconfig").mkdir(parents=True)
+    (jupyter / "config" / "labconfig" / "default_setting_overrides.json").write_text(json.dumps(
+        {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}))
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(jupyter / "config"), "JUPYTER_DATA_DIR": str(jupyter / "data"),
+           "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("JUPYTER_CONFIG_PATH", None)  # the students' settings hide nbgrader's instructor tools
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", f"--port={port}", "--IdentityProvider.token=t",
-         "--ServerApp.open_browser=False", "--allow-root", f"--ServerApp.root_dir={course['root']}"],
-        cwd=course["root"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--port={port}",
+         "--ServerApp.port_retries=0", "--IdentityProvider.token=t", "--ServerApp.open_browser=False",
+         "--allow-root", f"--ServerApp.root_dir={course['root']}",
+         f"--LabApp.user_settings_dir={jupyter / 'settings'}", f"--LabApp.workspaces_dir={jupyter / 'workspaces'}"],
+        cwd=course["root"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def get(path: str) -> tuple[int, str]:
         try:
@@ -277,8 +289,9 @@ def formgrader(course):
         except urllib.error.HTTPError as error:
             return error.code, ""
 
+    get.url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
                 get("api/status")
                 break
@@ -340,3 +353,58 @@ def test_autograde_of_an_unreleased_assignment_asks_for_a_release(repo, course, 
 def test_feedback_before_autograde_asks_for_autograde(repo, tmp_path):
     with pytest.raises(cli.PipelineError, match="make autograde"):
         cli.feedback(_empty_course(repo, tmp_path))
+
+
+MANUAL = ("06-second-order", "derivation_rho")  # lecture 06's written answer, graded by hand
+
+
+def test_an_instructor_scores_a_written_answer_in_the_formgrader(formgrader, course, browser_context):
+    """In Chromium, the instructor's JupyterLab: Nbgrader -> Formgrader -> Gradebook ->
+    lecture 06 -> its notebook -> alice's submission (her derivation of rho waits for a
+    grader); a score typed into the answer's box is saved, and `make grades` (``python -m
+    grader grades``) counts it in grading/grades.csv. The gradebook is put back after."""
+    from playwright.sync_api import expect
+
+    assignment, cell = MANUAL
+    assert cell in course["pending"]["alice", assignment], "autograde left the written answer to a grader"
+    status, text = formgrader(f"formgrader/api/submitted_notebooks/{assignment}/{assignment}")
+    submission = {s["student"]: s for s in json.loads(text)}["alice"]
+    automatic = sum(score for score, _ in course["scores"]["alice", assignment].values() if score)
+    root = course["root"]
+    page = browser_context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{formgrader.url}/lab?token=t&reset")
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Nbgrader$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Formgrader$")).click()
+        grader = page.frame_locator(".jp-MainAreaWidget iframe")
+        grader.get_by_role("link", name="Manual Grading", exact=True).click()
+        grader.locator(f'a[href$="/formgrader/gradebook/{assignment}"]').click()  # the assignment
+        grader.locator(f'a[href$="/formgrader/gradebook/{assignment}/{assignment}"]').click()  # its notebook
+        grader.locator(f'a[href$="/formgrader/submissions/{submission["id"]}"]').first.click()
+        score = grader.locator(f"input.score#{cell}")
+        expect(score).to_have_class(re.compile("needs_manual_grade"))
+        with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT") as saved:
+            score.fill("1.5")
+            score.press("Tab")  # the Formgrader saves a score when it changes
+        assert saved.value.ok
+        expect(score).not_to_have_class(re.compile("needs_manual_grade"))
+
+        subprocess.run([sys.executable, "-m", "grader", "grades", "--root", str(root)], check=True,
+                       capture_output=True)
+        rows = {(r["student_id"], r["assignment"]): r for r in csv.DictReader((root / "grading" / "grades.csv").open())}
+        assert float(rows["alice", assignment]["score"]) == pytest.approx(automatic + 1.5)
+        with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "optim-dl") as gradebook:
+            grade = gradebook.find_grade(cell, assignment, assignment, "alice")
+            assert (grade.manual_score, grade.needs_manual_grade) == (1.5, False)
+    except Exception:
+        (course["root"].parent / "formgrader-failed.png").write_bytes(page.screenshot())
+        raise
+    finally:
+        page.close()
+        with Gradebook(f"sqlite:///{root / 'grading' / 'gradebook.db'}", "optim-dl") as gradebook:
+            grade = gradebook.find_grade(cell, assignment, assignment, "alice")
+            grade.manual_score, grade.needs_manual_grade = None, grade.auto_score is None
+            gradebook.db.commit()
+        subprocess.run([sys.executable, "-m", "grader", "grades", "--root", str(root)], check=True,
+                       capture_output=True)

@@ -7,8 +7,8 @@ the solution notebooks the tests need, so students' files and the repository sta
 untouched, and all Jupyter state (settings, workspaces, runtime files) lives in the same
 temporary folder.
 
-Without ``/usr/bin/chromium`` the tests fail: `make test` installs Debian's browser
-(scripts/system-packages) or stops before running any test.
+Chromium itself (``chromium_executable``, ``browser_context``) comes from
+``tests/conftest.py``, shared with the Formgrader test of ``tests/test_nbgrader_roundtrip.py``.
 """
 
 from __future__ import annotations
@@ -32,16 +32,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # JupyterLab settings for a quiet, deterministic UI: no news or update popups, and every
 # cell kept in the DOM (no windowing) so that cells can be counted and inspected.
 LAB_SETTING_OVERRIDES = {
@@ -56,15 +46,6 @@ KERNEL_TIMEOUT_MS = 90_000
 RUN_TIMEOUT_MS = 120_000
 
 STDERR_OUTPUT = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-
-
-@pytest.fixture(scope="session")
-def chromium_executable() -> Path:
-    """Debian's Chromium (`make test` installs it)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's browser "
-                    "(or `apt-get install -y chromium`)")
-    return CHROMIUM
 
 
 @pytest.fixture(scope="session")
@@ -199,29 +180,6 @@ def jupyter_server(chromium_executable: Path,
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser_context(chromium_executable: Path,
-                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """One headless Chromium with a fresh profile for the whole session."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        context = playwright.chromium.launch_persistent_context(
-            user_data_dir=tmp_path_factory.mktemp("chromium-profile"),
-            executable_path=str(chromium_executable),
-            args=CHROMIUM_ARGS,
-            headless=True,
-            viewport={"width": 1400, "height": 1000},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.hookimpl(hookwrapper=True)
