@@ -558,7 +558,8 @@ def test_hidden_tests_never_reach_the_notebook(graded):
     assert graded["scores"]["seeker"]["test_sgd_step_hidden"] == FULL["test_sgd_step_hidden"]
     assert graded["scores"]["seeker"] == FULL
     hidden = [c for c in _autograded(graded, "honest").cells if "### BEGIN HIDDEN TESTS" in c.source]
-    assert len(hidden) == 3 and HIDDEN_MARKER in _cell(_autograded(graded, "honest"), "test_sgd_step_hidden").source
+    assert {c.metadata.nbgrader.grade_id for c in hidden} == {cell for cell in FULL if cell.endswith("_hidden")}
+    assert HIDDEN_MARKER in _cell(_autograded(graded, "honest"), "test_sgd_step_hidden").source
     assert all(cell.execution_count is None for cell in hidden)
 
 
