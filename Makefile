@@ -61,12 +61,12 @@ clean:
 
 # Instructors: nbgrader, one Python process per step (grader/cli.py), with
 # the layout of nbgrader_config.py. grading/ is git-ignored.
-.PHONY: release collect autograde feedback grades
+.PHONY: release collect autograde feedback grades report
 
 # A gradebook server instead of grading/gradebook.db, e.g.
 # make autograde DB_URL=postgresql+psycopg://grader@db.example.org/optim_dl
 ifdef DB_URL
-release autograde feedback grades: export COURSE_DB_URL = $(DB_URL)
+release autograde feedback grades report: export COURSE_DB_URL = $(DB_URL)
 endif
 
 # Student versions notebooks/<a>/<a>.ipynb from solutions/<a>/ for every assignment
@@ -104,3 +104,9 @@ feedback: $(LAB_STAMP)
 # Scores per student and assignment -> grading/grades.csv.
 grades: $(LAB_STAMP)
 	$(BIN)/python -m grader grades
+
+# What did the class get wrong? grading/reports/index.html, one page per assignment
+# and report.csv: scores, and the mistakes the checks named (grader/report.py).
+# make report [ASSIGNMENT=06-second-order]
+report: $(LAB_STAMP)
+	$(BIN)/python -m grader report $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
