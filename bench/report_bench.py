@@ -235,7 +235,9 @@ def make_class(root: Path, students: int, chosen: list[Lecture], seed: int = 0, 
         writer.writeheader()
         writer.writerows(tamper)
     planted.outcome_rows = len(outcomes)
-    planted.rows = {k: (len(v), " ".join(sorted(v))) for k, v in counts.items()}
+    # report.csv names the students of a mistake, a failure, a timeout…; not those who pass
+    unnamed = ("pass_visible", "pass_hidden_too", "attempted")
+    planted.rows = {k: (len(v), "" if k[3] in unnamed else " ".join(sorted(v))) for k, v in counts.items()}
     for lecture in chosen:  # rows the report writes even when nothing was planted
         for exercise in lecture.exercises:
             for item in ("pass_visible", "pass_hidden_too", "attempted", "unfinished", "unexplained",

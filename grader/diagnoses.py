@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
-from traitlets import List
+from traitlets import Bool, List
 
 from course.bridge import BridgeClosed, BridgeTimeout
 from course.checks.failure import CheckFailed
@@ -196,6 +196,7 @@ class RecordOutcomes(Preprocessor):
     """Autograde preprocessor: record the outcome of every graded test cell in the
     gradebook's database (see the module docstring). Put it after the grades are saved."""
 
+    enabled = Bool(True)
     # nbconvert configures this for all its preprocessors; unused here.
     display_data_priority = List().tag(config=True)
 
