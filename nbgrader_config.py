@@ -10,6 +10,7 @@ Layout, relative to the directory of this file:
     grading/gradebook.db                        SQLite gradebook (default; see COURSE_DB_URL)
     grading/grades.csv                          `make grades`
     grading/tamper-report.csv                   what autograding changed in submissions
+    grading/reports/                            `make report`: what the class got wrong
 
 grading/ is git-ignored: it holds students' work and marks.
 """
