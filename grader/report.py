@@ -41,9 +41,10 @@ from typing import Iterable, Sequence
 
 from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from grader.diagnoses import CRASHED, ERROR, FAILED, MISTAKE, PASSED, TABLE, TIMEOUT, UNEXPLAINED, UNFINISHED
+from grader.diagnoses import CRASHED, ERROR, FAILED, PASSED, TABLE, TIMEOUT, UNEXPLAINED, UNFINISHED
 
 #: Folder of the course root the report is written to.
 REPORTS = Path("grading") / "reports"
@@ -117,10 +118,9 @@ def read(db_url: str, grading: Path, wanted: Sequence[str] | None = None) -> Gra
     """Read the gradebook at ``db_url`` (and ``grading/``'s tamper report and autograde
     state) for the assignments ``wanted`` (all if None).
 
-    Raises ReportError when there is no gradebook, or an assignment ``wanted`` is not in it.
+    Raises ReportError when there is no gradebook, it cannot be read (a server that does
+    not answer), or an assignment ``wanted`` is not in it.
     """
-    from nbgrader.api import Assignment, Grade, Student, SubmittedAssignment, SubmittedNotebook
-
     url = make_url(db_url)
     where = _describe(db_url)
     if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
@@ -128,38 +128,47 @@ def read(db_url: str, grading: Path, wanted: Sequence[str] | None = None) -> Gra
                           "run `make release` and `make autograde` first")
     engine = create_engine(db_url)
     try:
-        tables = set(inspect(engine).get_table_names())
-        if "assignment" not in tables:
-            raise ReportError(f"{where} holds no nbgrader gradebook: run `make release` and `make autograde` first")
-        with Session(engine) as session:
-            released = [name for (name,) in session.execute(select(Assignment.name).order_by(Assignment.name))]
-            unknown = sorted(set(wanted or ()) - set(released))
-            if unknown:
-                raise ReportError(f"no assignment {', '.join(unknown)} in {where} "
-                                  f"(it has {', '.join(released) or 'none'})")
-            names = [name for name in released if wanted is None or name in wanted]
-            max_scores = {name: float(score or 0.0) for name, score in
-                          session.execute(select(Assignment.name, Assignment.max_score)) if name in names}
-            students = session.scalar(select(func.count()).select_from(Student)) or 0
-            scores: dict[str, dict[str, float]] = {name: {} for name in names}
-            query = (select(Assignment.name, SubmittedAssignment.student_id,
-                            func.coalesce(func.sum(Grade.score), 0.0))
-                     .select_from(SubmittedAssignment)
-                     .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-                     .outerjoin(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-                     .outerjoin(Grade, Grade.notebook_id == SubmittedNotebook.id)
-                     .where(Assignment.name.in_(names))
-                     .group_by(Assignment.name, SubmittedAssignment.student_id))
-            for name, student, score in session.execute(query):
-                scores[name][student] = float(score)
-        recorded = TABLE.name in tables
-        outcomes, messages = _outcomes(engine, names, scores) if recorded else ({n: [] for n in names}, {})
+        book = _read(engine, where, wanted)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise ReportError(f"cannot read {where}: {reason}") from None
     finally:
         engine.dispose()
-    book = Gradebook(where, names, int(students), max_scores, scores, outcomes, messages, recorded)
-    book.tamper = _tamper_rows(grading / "tamper-report.csv", names)
-    book.seconds = _seconds(grading / "autograde-state.jsonl", names)
+    book.tamper = _tamper_rows(grading / "tamper-report.csv", book.assignments)
+    book.seconds = _seconds(grading / "autograde-state.jsonl", book.assignments)
     return book
+
+
+def _read(engine: Engine, where: str, wanted: Sequence[str] | None) -> Gradebook:
+    """The scores and recorded outcomes of the gradebook behind ``engine``."""
+    from nbgrader.api import Assignment, Grade, Student, SubmittedAssignment, SubmittedNotebook
+
+    tables = set(inspect(engine).get_table_names())
+    if "assignment" not in tables:
+        raise ReportError(f"{where} holds no nbgrader gradebook: run `make release` and `make autograde` first")
+    with Session(engine) as session:
+        released = [name for (name,) in session.execute(select(Assignment.name).order_by(Assignment.name))]
+        unknown = sorted(set(wanted or ()) - set(released))
+        if unknown:
+            raise ReportError(f"no assignment {', '.join(unknown)} in {where} "
+                              f"(it has {', '.join(released) or 'none'})")
+        names = [name for name in released if wanted is None or name in wanted]
+        max_scores = {name: float(score or 0.0) for name, score in
+                      session.execute(select(Assignment.name, Assignment.max_score)) if name in names}
+        students = session.scalar(select(func.count()).select_from(Student)) or 0
+        scores: dict[str, dict[str, float]] = {name: {} for name in names}
+        query = (select(Assignment.name, SubmittedAssignment.student_id, func.coalesce(func.sum(Grade.score), 0.0))
+                 .select_from(SubmittedAssignment)
+                 .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                 .outerjoin(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+                 .outerjoin(Grade, Grade.notebook_id == SubmittedNotebook.id)
+                 .where(Assignment.name.in_(names))
+                 .group_by(Assignment.name, SubmittedAssignment.student_id))
+        for name, student, score in session.execute(query):
+            scores[name][student] = float(score)
+    recorded = TABLE.name in tables
+    outcomes, messages = _outcomes(engine, names, scores) if recorded else ({n: [] for n in names}, {})
+    return Gradebook(where, names, int(students), max_scores, scores, outcomes, messages, recorded)
 
 
 def _outcomes(engine: Engine, names: list[str], scores: dict[str, dict[str, float]]
@@ -218,7 +227,7 @@ class Known:
 def catalog() -> dict[str, Known]:
     """Every mistake of the checks of :mod:`course.checks`, by identifier."""
     import course.checks
-    from course.checks.common import Exercise, Mistake
+    from course.checks.common import Exercise
 
     found: dict[str, Known] = {}
     for info in pkgutil.walk_packages(course.checks.__path__, "course.checks."):

@@ -415,6 +415,12 @@ def test_with_nothing_submitted_it_says_so(repo, tmp_path):
     assert "no assignment 99-nothing in the SQLite gradebook" in run.stderr and A in run.stderr
 
 
+def test_a_server_that_does_not_answer_is_said_in_words(tmp_path):
+    url = f"postgresql+psycopg://grader@/gradebook?host={tmp_path / 'no-server'}"
+    with pytest.raises(report.ReportError, match=r"cannot read the postgresql gradebook gradebook on a local socket: .*no-server"):
+        report.read(url, tmp_path)
+
+
 def test_a_gradebook_from_before_the_outcomes_were_recorded_reports_scores_only(graded, tmp_path):
     """The outcome table dropped, as in a gradebook graded before this change: scores
     still, and a note saying how to record the mistakes."""
