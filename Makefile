@@ -11,7 +11,7 @@ LAB_STAMP  := $(VENV)/.stamp-lab
 TEST_STAMP := $(VENV)/.stamp-test
 ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup bench bench-autograde clean
+.PHONY: lab test setup bench bench-autograde bench-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,17 +57,21 @@ bench: $(LAB_STAMP)
 bench-autograde: $(LAB_STAMP)
 	$(BIN)/python bench/autograde_bench.py
 
+# `make report` on a synthetic class of 800 students x 8 lectures (bench/README.md).
+bench-report: $(LAB_STAMP)
+	$(BIN)/python bench/report_bench.py
+
 clean:
 	rm -rf $(VENV) grading .pytest_cache  # never my-work/: the students' work
 
 # Instructors: nbgrader, one Python process per step (grader/cli.py), with
 # the layout of nbgrader_config.py. grading/ is git-ignored.
-.PHONY: release collect autograde feedback grades
+.PHONY: release collect autograde feedback grades report
 
 # A gradebook server instead of grading/gradebook.db, e.g.
 # make autograde DB_URL=postgresql+psycopg://grader@db.example.org/optim_dl
 ifdef DB_URL
-release autograde feedback grades: export COURSE_DB_URL = $(DB_URL)
+release autograde feedback grades report: export COURSE_DB_URL = $(DB_URL)
 endif
 
 # Student versions notebooks/<a>/<a>.ipynb from solutions/<a>/ for every assignment
@@ -105,3 +109,9 @@ feedback: $(LAB_STAMP)
 # Scores per student and assignment -> grading/grades.csv.
 grades: $(LAB_STAMP)
 	$(BIN)/python -m grader grades
+
+# What did the class get wrong? grading/reports/index.html, one page per assignment
+# and report.csv: scores, and the mistakes the checks named (grader/report.py).
+# make report [ASSIGNMENT=06-second-order]
+report: $(LAB_STAMP)
+	$(BIN)/python -m grader report $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")

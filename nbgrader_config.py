@@ -10,6 +10,7 @@ Layout, relative to the directory of this file:
     grading/gradebook.db                        SQLite gradebook (default; see COURSE_DB_URL)
     grading/grades.csv                          `make grades`
     grading/tamper-report.csv                   what autograding changed in submissions
+    grading/reports/                            `make report`: what the class got wrong
 
 grading/ is git-ignored: it holds students' work and marks.
 """
@@ -24,6 +25,7 @@ from nbgrader.preprocessors import (
     IgnorePattern, LimitOutput, OverwriteKernelspec,
 )
 
+from grader.diagnoses import RecordOutcomes
 from grader.feedback import TEMPLATES, ClearHiddenTestsAndTracebacks, MathToMathML
 from grader.preprocessors import GradeExecute, RestoreCells, SaveAutoGradesFromErrors
 from grader.release import ClearModelAnswers
@@ -63,7 +65,8 @@ c.Execute.timeout = 30
 # RestoreCells relabels cells from the gradebook, puts deleted graded cells back and
 # reports every change; GradeExecute caps stored output in bytes and words timeouts
 # plainly; SaveAutoGradesFromErrors scores errors only (not stderr) and clears manual
-# scores found on automatically graded cells.
+# scores found on automatically graded cells. RecordOutcomes (grader/diagnoses.py)
+# records each graded test cell's outcome and named mistake for `make report`.
 c.Autograde.sanitize_preprocessors = [
     ClearOutput,
     OverwriteKernelspec,
@@ -76,6 +79,7 @@ c.Autograde.autograde_preprocessors = [
     ClearMetadataPreprocessor,
     LimitOutput,
     SaveAutoGradesFromErrors,
+    RecordOutcomes,
     AssignLatePenalties,
     CheckCellMetadata,
 ]

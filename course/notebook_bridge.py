@@ -125,7 +125,7 @@ class NotebookPeer(Peer):
             try:
                 own_work.assert_own_implementation(fn)
             except own_work.CheckFailed as failure:
-                return str(failure)
+                return failure.message
             return None
         raise LookupError(f"unknown probe {what!r}")
 

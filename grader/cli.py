@@ -11,6 +11,7 @@ instead of one CLI start per assignment and student), with the course layout fro
                                                  # grading/submitted -> grading/autograded
     python -m grader feedback                    # -> grading/feedback/<student>/<assignment>/
     python -m grader grades                      # -> grading/grades.csv
+    python -m grader report [--assignment A]     # -> grading/reports/index.html (grader.report)
 
 Students' submissions in ``grading/submitted/<student>/<assignment>/`` (which
 ``collect`` fills from an LMS download, ``grader.collect``) are only read by the
@@ -36,7 +37,7 @@ from nbgrader.plugins import CsvExportPlugin
 from sqlalchemy.exc import SAWarning
 from traitlets.config.loader import PyFileConfigLoader
 
-from grader import batch
+from grader import batch, report as class_report
 from grader.preprocessors import TamperReport, clear_manual_scores
 from grader.collect import CollectError, Report, Roster, collect_archive
 from grader.sandbox import SandboxUnavailable, check_available
@@ -325,6 +326,25 @@ def grades(root: str | Path = ".") -> Path:
     return destination
 
 
+def report(root: str | Path = ".", assignment: str | None = None) -> Path:
+    """Write ``grading/reports/index.html``, one page per assignment (only ``assignment``
+    if given) and ``report.csv``: scores, and the mistakes the checks named
+    (:mod:`grader.report`). Returns the index page's path.
+
+    Raises ``PipelineError`` when there is no gradebook or no such assignment.
+    """
+    api = _api(root)
+    course = Path(api.coursedir.root)
+    try:
+        book = class_report.read(api.coursedir.db_url, course / batch.GRADING,
+                                 [assignment] if assignment else None)
+    except class_report.ReportError as error:
+        raise PipelineError(str(error)) from None
+    written = class_report.write(book, course / class_report.REPORTS)
+    print("\n".join(class_report.lines(written)))
+    return written.index
+
+
 def collect(
     root: str | Path, archive: str | Path, assignment: str | None = None,
     roster: str | Path | None = None,
@@ -355,13 +375,13 @@ def collect(
 
 
 STEPS = {"release": release, "collect": collect, "autograde": autograde, "feedback": feedback,
-         "grades": grades}
+         "grades": grades, "report": report}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m grader",
-        description="Release, autograde, give feedback and export grades with nbgrader.",
+        description="Release, autograde, give feedback, export grades and report on a class with nbgrader.",
     )
     parser.add_argument("step", choices=STEPS)
     parser.add_argument(
@@ -396,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
         "--unsafe", action="store_true",
         help="autograde without the sandbox (students' code runs as you, with your files)",
     )
-    parser.add_argument("--assignment", help="collect: the assignment the archive holds")
+    parser.add_argument("--assignment", help="collect: the assignment the archive holds; report: the one "
+                        "assignment to report on (default: all)")
     parser.add_argument(
         "--roster", help="collect: CSV with columns student_id and lms_id and/or name"
     )
@@ -407,8 +428,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.step} takes no assignment names")
     if args.step == "collect" and len(args.assignments) != 1:
         parser.error("collect takes one archive: collect ARCHIVE.zip")
-    if (args.assignment or args.roster) and args.step != "collect":
-        parser.error("--assignment and --roster are options of collect")
+    if args.roster and args.step != "collect":
+        parser.error("--roster is an option of collect")
+    if args.assignment and args.step not in ("collect", "report"):
+        parser.error("--assignment is an option of collect and report")
     try:
         if args.step == "release":
             release(args.root, args.assignments or None, overwrite=args.overwrite)
@@ -417,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
                       deadline=args.deadline, unsafe=args.unsafe)
         elif args.step == "collect":
             collect(args.root, args.assignments[0], args.assignment, args.roster)
+        elif args.step == "report":
+            report(args.root, args.assignment)
         else:
             STEPS[args.step](args.root)
     except PipelineError as error:

@@ -65,6 +65,7 @@ from nbgrader.preprocessors import ClearHiddenTests, Execute, OverwriteCells, Sa
 from traitlets import Bool, Integer, Unicode
 from traitlets.config import LoggingConfigurable
 
+from grader.diagnoses import keep
 from grader.sandbox import SandboxedKernelManager
 from grader.verdict import (
     HIDDEN_TESTS, TrustedTest, died_message, error_output as _error, is_trusted, timeout_message,
@@ -504,6 +505,7 @@ class GradeExecute(Execute):
                 "[what your code printed during the hidden tests is not shown]\n"))]
         cell.outputs = printed + test.outputs
         cell.execution_count = None
+        keep(self.resources, cell, None if thread.is_alive() else test.verdict)  # grader.diagnoses
         if outcome != "ok":
             self._restart()
 

@@ -14,7 +14,8 @@ enters the notebook process.
 One :class:`TrustedTest` per test cell: it listens on a Unix socket in a folder the
 sandbox shares with the grader, :attr:`TrustedTest.serve_code` is what the notebook runs,
 and :meth:`TrustedTest.run` (in a thread of the grader) runs the cell and keeps the
-outcome as notebook outputs.
+outcome as notebook outputs, and as a :class:`grader.diagnoses.Verdict` (the mistake
+the check named, for the instructor's report) in :attr:`TrustedTest.verdict`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import course.checks
 from course.bridge import BridgeClosed, BridgeFailure, BridgeTimeout, RemoteNamespace, send
 from course.checks import own_work
 from grader.bridge import GraderPeer
+from grader.diagnoses import UNREACHED, judged
 
 #: Names every test cell sees from the grader's side (never looked up in the notebook).
 TRUSTED_NAMES = {name: getattr(course.checks, name) for name in course.checks.__all__}
@@ -168,6 +170,7 @@ class TrustedTest:
         self.listener.listen(1)
         self.listener.settimeout(timeout)
         self.outputs: list[NotebookNode] = []
+        self.verdict = UNREACHED
 
     @property
     def serve_code(self) -> str:
@@ -215,6 +218,7 @@ class TrustedTest:
             with contextlib.suppress(BridgeFailure):
                 send(connection, {"op": "done"})
             connection.close()
+        self.verdict = judged(failure)
         if printed.getvalue():
             self.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=printed.getvalue()))
         where = f" in `{peer.failed_in}`" if peer.failed_in else ""

@@ -2,11 +2,12 @@
 
 A real PostgreSQL server (Debian's ``postgresql`` package) runs as an unprivileged user
 on a Unix socket in a temporary folder, without TCP. Lecture 03 is released into it and
-three submissions are graded: alice's solutions, bob's untouched release and carol's
-notebook with one typical mistake. Two graders share the server: two
-``python -m grader autograde`` processes, on two course copies with disjoint
+four submissions are graded: alice's solutions, bob's untouched release, carol's
+notebook with one typical mistake and dave's with two others. Two graders share the
+server: two ``python -m grader autograde`` processes, on two course copies with disjoint
 students, write into it at the same time. The per-cell scores read back from PostgreSQL
-must equal those of the same three submissions graded into SQLite.
+must equal those of the same submissions graded into SQLite, and `make report` must
+count from PostgreSQL exactly the mistakes that were planted, as it does from SQLite.
 
 Without the server binaries the tests fail: `make test` installs Debian's ``postgresql``
 (scripts/system-packages) or stops before running any test.
@@ -14,6 +15,7 @@ Without the server binaries the tests fail: `make test` installs Debian's ``post
 
 from __future__ import annotations
 
+import csv
 import os
 import pwd
 import re
@@ -29,13 +31,17 @@ import pytest
 from nbgrader.api import Gradebook
 from test_nbgrader_roundtrip import _carol, _mistake
 
-from grader import cli
+from grader import cli, report
 
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
 A = "03-sgd"
 # Two graders sharing one gradebook server, each with its own students.
-GRADERS = {"one": ("alice", "bob"), "two": ("carol",)}
+GRADERS = {"one": ("alice", "bob"), "two": ("carol", "dave")}
+#: dave's mistakes: exercise -> mutant of tests/mutants/<exercise>/.
+DAVE = {"linear_decay": "no_clamp", "minibatches": "not_shuffled"}
+#: The mistakes planted (carol's is test_nbgrader_roundtrip's for lecture 03): id -> students.
+PLANTED = {"sgd_step/sign-error": "carol", "linear_decay/no-clamp": "dave", "minibatches/not-shuffled": "dave"}
 STUDENTS = tuple(student for students in GRADERS.values() for student in students)
 UNPRIVILEGED = "nobody"  # PostgreSQL refuses to run as root
 
@@ -118,17 +124,27 @@ def sqlite_batch(repo, tmp_path_factory):
     cli.release(root, [A])
     name = f"{A}.ipynb"
     solution = nbformat.read(root / "solutions" / A / name, as_version=4)
-    released = nbformat.read(root / "notebooks" / A / name, as_version=4)
+
+    def released():
+        return nbformat.read(root / "notebooks" / A / name, as_version=4)
+
+    (first, mutant), *others = DAVE.items()
+    dave = _carol(released(), solution, first, repo / "tests" / "mutants" / first / f"{mutant}.py")
+    for cell in dave.cells:  # his other mistakes
+        exercise = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution") and exercise in dict(others):
+            cell.source = (repo / "tests" / "mutants" / exercise / f"{DAVE[exercise]}.py").read_text()
     notebooks = {
         "alice": nbformat.writes(solution),
-        "bob": nbformat.writes(released),
-        "carol": nbformat.writes(_carol(released, solution, *_mistake(repo, A, solution))),
+        "bob": nbformat.writes(released()),
+        "carol": nbformat.writes(_carol(released(), solution, *_mistake(repo, A, solution))),
+        "dave": nbformat.writes(dave),
     }
     _submit(root, notebooks, STUDENTS)
     start = time.perf_counter()
     cli.autograde(root)
     print(f"SQLite: {len(STUDENTS)} submissions graded in {time.perf_counter() - start:.1f} s")
-    return {"notebooks": notebooks, "scores": _scores(f"sqlite:///{root / 'grading' / 'gradebook.db'}")}
+    return {"root": root, "notebooks": notebooks, "scores": _scores(f"sqlite:///{root / 'grading' / 'gradebook.db'}")}
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +193,25 @@ def test_postgres_scores_equal_sqlite_scores(sqlite_batch, postgres_batch):
 def test_postgres_gradebook_leaves_no_sqlite_file(postgres_batch):
     for root in postgres_batch["roots"].values():
         assert not (root / "grading" / "gradebook.db").exists(), "COURSE_DB_URL was ignored"
+
+
+def _report(root: Path) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """report.csv's rows of lecture 03 that the submissions decide (not the timings)."""
+    cli.report(root)
+    with open(root / report.REPORTS / "report.csv", newline="", encoding="utf-8") as file:
+        return {(r["section"], r["exercise"], r["item"]): (r["value"], r["detail"]) for r in csv.DictReader(file)
+                if r["assignment"] == A and r["section"] not in ("slowest", "tampered")}
+
+
+def test_report_counts_the_planted_mistakes_from_postgres(postgres, postgres_batch, sqlite_batch):
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COURSE_DB_URL", postgres)
+        rows = _report(postgres_batch["roots"]["one"])
+    mistakes = {key[2]: detail for key, (value, detail) in rows.items() if key[0] == "mistake"}
+    assert mistakes == PLANTED
+    assert rows["class", "", "students"][0] == rows["class", "", "submitted"][0] == str(len(STUDENTS))
+    assert rows["class", "", "submitted_nothing_done"] == ("1", "bob")
+    assert rows["exercise", "sgd_step", "pass_visible"][0] == "2"  # alice, dave
+    assert rows["exercise", "linear_decay", "pass_hidden_too"][0] == "2"  # alice, carol
+    assert rows["exercise", "minibatches", "unfinished"] == ("1", "bob")
+    assert rows == _report(sqlite_batch["root"]), "PostgreSQL and SQLite gradebooks report differently"

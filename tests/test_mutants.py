@@ -6,7 +6,9 @@ cells (grade_id starting with ``test_<function>``), in-process: each wrong
 implementation in tests/mutants/<function>/ must fail at least one test cell,
 and the visible one (grade_id ``test_<function>``) with a message that names
 its mistake: the phrase of the mutant's ``# diagnosis: <phrase>`` line (``none``
-where the checks have no diagnosis of it yet); each right one in
+where the checks have no diagnosis of it yet), and with the stable identifier of its
+``# mistake: <function>/<slug>`` line (what the autograder records and the instructor's
+report counts; ``none`` likewise); each right one in
 tests/variants/<function>/ (an equivalent form a student may write), and the
 unmodified solution cell, must pass all of them.
 """
@@ -21,6 +23,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from course.checks.failure import MISTAKE_LABEL
 
 REPO = Path(__file__).resolve().parents[1]
 MUTANTS = Path(__file__).parent / "mutants"
@@ -132,6 +136,26 @@ def diagnosis(mutant: Path) -> str | None:
     return None if phrase == "none" else phrase
 
 
+#: A mutant's identifier line: ``# mistake: <function>/<slug>``, the identifier the visible
+#: test cell's CheckFailed carries (its message's last line), or ``none``.
+MISTAKE = re.compile(r"^# mistake: (.*)$", re.M)
+
+
+def declared_mistake(mutant: Path) -> str | None:
+    """The identifier the visible test cell must name for ``mutant``; None for ``none``."""
+    found = MISTAKE.findall(mutant.read_text())
+    assert len(found) == 1, \
+        f"{mutant.relative_to(REPO)} needs one '# mistake: <function>/<slug>' line, has {len(found)}"
+    mistake = found[0].strip()
+    return None if mistake == "none" else mistake
+
+
+def named_mistake(failure: str) -> str | None:
+    """The identifier a failure message ends with (``Mistake id: …``), or None."""
+    last = failure.splitlines()[-1] if failure else ""
+    return last[len(MISTAKE_LABEL):] if last.startswith(MISTAKE_LABEL) else None
+
+
 def variants(function: str) -> list[Path]:
     return sorted((VARIANTS / function).glob("*.py"))
 
@@ -174,6 +198,7 @@ def test_mutant_fails_a_test_cell(lecture, function, mutant):
     assert failures, f"no graded test cell of {lecture} catches {what}"
     phrase = diagnosis(mutant)
     if phrase is None:
+        assert declared_mistake(mutant) is None, f"{what} has no diagnosis, so no mistake id either"
         return
     visible = f"test_{function}"
     assert visible in dict(graded_cells(notebook(lecture), function)), \
@@ -182,6 +207,10 @@ def test_mutant_fails_a_test_cell(lecture, function, mutant):
     assert phrase in failures[visible], (
         f"the visible test cell {visible} of {lecture} fails {what} without naming the mistake: "
         f"its message lacks {phrase!r}:\n{failures[visible]}"
+    )
+    assert named_mistake(failures[visible]) == declared_mistake(mutant), (
+        f"the visible test cell {visible} of {lecture} names the mistake id {named_mistake(failures[visible])!r} "
+        f"for {what}, whose '# mistake:' line says {declared_mistake(mutant)!r}"
     )
 
 
@@ -198,20 +227,29 @@ def test_every_graded_cell_fails_some_mutant(lecture, function):
 
 
 def test_every_mutant_has_a_diagnosis_marker():
-    """One '# diagnosis:' line among each mutant's first lines, with a phrase or 'none'."""
-    def marked(mutant: Path) -> bool:
+    """One '# diagnosis:' and one '# mistake:' line among each mutant's first lines, with
+    a phrase or 'none', and an identifier of the mutant's function or 'none'."""
+    def marked(mutant: Path, marker: re.Pattern) -> bool:
         text = mutant.read_text()
-        found = DIAGNOSIS.findall(text)
+        found = marker.findall(text)
         head = "\n".join(text.splitlines()[:MARKER_LINES])
-        return len(found) == 1 and bool(found[0].strip()) and bool(DIAGNOSIS.search(head))
+        return len(found) == 1 and bool(found[0].strip()) and bool(marker.search(head))
 
     files = sorted(MUTANTS.glob("*/*.py"))
     assert files
-    unmarked = [str(p.relative_to(REPO)) for p in files if not marked(p)]
+    unmarked = [str(p.relative_to(REPO)) for p in files if not marked(p, DIAGNOSIS)]
     assert not unmarked, (
         f"each mutant needs one '# diagnosis: <phrase>' line (or '# diagnosis: none') "
         f"among its first {MARKER_LINES} lines: {unmarked}"
     )
+    unmarked = [str(p.relative_to(REPO)) for p in files if not marked(p, MISTAKE)]
+    assert not unmarked, (
+        f"each mutant needs one '# mistake: <function>/<slug>' line (or '# mistake: none') among its "
+        f"first {MARKER_LINES} lines, the id its visible test cell names: {unmarked}"
+    )
+    foreign = [str(p.relative_to(REPO)) for p in files
+               if declared_mistake(p) is not None and not declared_mistake(p).startswith(f"{p.parent.name}/")]
+    assert not foreign, f"a mutant's mistake id starts with its function's name: {foreign}"
 
 
 @pytest.mark.parametrize("lecture, function, variant", RIGHT)

@@ -10,6 +10,8 @@ grader.cli (the code behind `make release|autograde|feedback|grades`):
   only.
 
 Feedback must not show hidden tests, and grading must leave submissions untouched.
+Carol's feedback and the Formgrader name her mistake with its id, and `make report`
+counts it (and bob's untouched notebook as not attempted) in every lecture.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from grader import cli
+from grader import cli, report
 
 # nbgrader 0.9 with SQLAlchemy 2 warns about autoflush while grading; harmless.
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
@@ -231,6 +233,40 @@ def _cell_outputs_html(page: str, cell_id: str) -> str:
     return cell[cell.index('<div class="output_wrapper">'):] if '<div class="output_wrapper">' in cell else ""
 
 
+def _planted(mutant: Path) -> str:
+    """The mistake id of a mutant (its '# mistake:' line)."""
+    return re.search(r"^# mistake: (\S+)$", mutant.read_text(), re.M).group(1)
+
+
+def test_feedback_names_carols_mistake_by_its_id(course, assignment):
+    """Next to the check's message: the mistake's id, in the visible and the hidden test."""
+    _, mutant = course["mistakes"][assignment]
+    text = _Text.of((course["root"] / "grading" / "feedback" / "carol" / assignment / f"{assignment}.html").read_text())
+    assert text.count(f"Mistake id: {_planted(mutant)}") >= 2, f"{assignment}: carol's feedback lacks the id"
+
+
+@pytest.fixture(scope="module")
+def class_report(course):
+    """`make report` on the graded course: report.csv's rows by (assignment, section, exercise, item)."""
+    cli.report(course["root"])
+    with open(course["root"] / report.REPORTS / "report.csv", newline="", encoding="utf-8") as file:
+        return {(r["assignment"], r["section"], r["exercise"], r["item"]): (r["value"], r["detail"])
+                for r in csv.DictReader(file)}
+
+
+def test_the_report_counts_carols_mistake_and_bobs_blank_notebook(class_report, course, assignment):
+    exercise, mutant = course["mistakes"][assignment]
+    rows = {key[1:]: value for key, value in class_report.items() if key[0] == assignment}
+    assert {key[2]: value for key, value in rows.items() if key[0] == "mistake"} == {_planted(mutant): ("1", "carol")}
+    assert rows["class", "", "submitted_nothing_done"] == ("1", "bob")
+    exercises = {key[1] for key in rows if key[0] == "exercise"}
+    assert exercise in exercises
+    for other in exercises:
+        passing = "1" if other == exercise else "2"  # alice, and carol where she has no mistake
+        assert rows["exercise", other, "pass_hidden_too"][0] == passing, (assignment, other)
+        assert rows["exercise", other, "unfinished"] == ("1", "bob"), (assignment, other)
+
+
 def test_feedback_shows_widgets_as_static_pictures(course, assignment):
     """Widget cells fall back to their PNG in feedback, which works offline: each widget
     cell's own outputs hold a picture."""
@@ -313,6 +349,7 @@ def test_the_formgrader_shows_the_batch(formgrader, course):
         s: sum(score for score, _ in course["scores"][s, "03-sgd"].values()) for s in STUDENTS}
     status, page = formgrader(f"formgrader/submissions/{submissions['carol']['id']}/")
     assert status == 200 and "check_sgd_step" in page and "CheckFailed" in page
+    assert "Mistake id: sgd_step/sign-error" in _Text.of(page), "the failing cell's diagnosis has no id"
     assert formgrader("formgrader/manage_assignments")[0] == 200
     assert formgrader("tree/notebooks/03-sgd")[0] == 200  # the Preview button's page
 

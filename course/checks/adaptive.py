@@ -45,19 +45,25 @@ ADAGRAD = Exercise(
     formula="r ← r + g ⊙ g;  θ ← θ − ε / (δ + √r) ⊙ g",
     mistakes=(
         Mistake("δ is inside the square root; AdaGrad divides by δ + √r (δ outside the root)",
-                lambda theta, r, g, lr, delta=1e-7: (theta - lr / np.sqrt(delta + r + g * g) * g, r + g * g)),
+                lambda theta, r, g, lr, delta=1e-7: (theta - lr / np.sqrt(delta + r + g * g) * g, r + g * g),
+                slug="delta-inside-sqrt"),
         Mistake("r is not accumulated: r ← r + g ⊙ g sums the squares of all past gradients, not only "
                 "the current one",
-                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + np.abs(g)) * g, g * g)),
+                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + np.abs(g)) * g, g * g),
+                slug="not-accumulated"),
         Mistake("the square root is missing: divide by δ + √r, not δ + r",
-                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + r + g * g) * g, r + g * g)),
+                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + r + g * g) * g, r + g * g),
+                slug="no-sqrt"),
         Mistake("r is updated after the step: first r ← r + g ⊙ g, then the step with the new r",
-                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + np.sqrt(r)) * g, r + g * g)),
+                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + np.sqrt(r)) * g, r + g * g),
+                slug="r-updated-after-step"),
         Mistake("the updated r is not returned (it returns the old r)",
-                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + np.sqrt(r + g * g)) * g, r)),
+                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + np.sqrt(r + g * g)) * g, r),
+                slug="old-r-returned"),
         Mistake("r sums |g| and the step divides by r: that step does not depend on the scale of g either, but it "
                 "shrinks like 1/t, not 1/√t; AdaGrad sums the squares, r ← r + g ⊙ g, and divides by δ + √r",
-                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + r + np.abs(g)) * g, r + np.abs(g))),
+                lambda theta, r, g, lr, delta=1e-7: (theta - lr / (delta + r + np.abs(g)) * g, r + np.abs(g)),
+                slug="sums-absolute-values"),
     ),
 )
 
@@ -135,26 +141,31 @@ RMSPROP = Exercise(
     formula="r ← ρ r + (1 − ρ) g ⊙ g;  θ ← θ − ε / √(δ + r) ⊙ g",
     mistakes=(
         Mistake("δ is outside the square root; the course follows the book, ε / √(δ + r) (δ inside the root)",
-                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(theta, r, g, lr, rho, delta, inside=False)),
+                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(theta, r, g, lr, rho, delta, inside=False),
+                slug="delta-outside-sqrt"),
         Mistake("ρ and 1 − ρ are swapped: r ← ρ r + (1 − ρ) g ⊙ g keeps most of the old average",
                 lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(
-                    theta, r, g, lr, rho, delta, decay=lambda r, g: (1 - rho) * r + rho * g * g)),
+                    theta, r, g, lr, rho, delta, decay=lambda r, g: (1 - rho) * r + rho * g * g), slug="rho-swapped"),
         Mistake("r is not updated: return the new average r ← ρ r + (1 − ρ) g ⊙ g (and use it in the step)",
-                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(theta, r, g, lr, rho, delta, keep_r=True)),
+                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(theta, r, g, lr, rho, delta, keep_r=True),
+                slug="r-not-updated"),
         Mistake("r is not updated: return the new average r ← ρ r + (1 − ρ) g ⊙ g (and use it in the step)",
                 lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(
-                    theta, r, g, lr, rho, delta, step_r=r, keep_r=True)),
+                    theta, r, g, lr, rho, delta, step_r=r, keep_r=True), slug="r-not-updated"),
         Mistake("r is updated after the step: first the new r, then the step with it",
-                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(theta, r, g, lr, rho, delta, step_r=r)),
+                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(theta, r, g, lr, rho, delta, step_r=r),
+                slug="r-updated-after-step"),
         Mistake("the square root is missing: divide by √(δ + r)",
-                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(theta, r, g, lr, rho, delta, root=False)),
+                lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(theta, r, g, lr, rho, delta, root=False),
+                slug="no-sqrt"),
         Mistake("the factor 1 − ρ is missing: r ← ρ r + (1 − ρ) g ⊙ g",
                 lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(
-                    theta, r, g, lr, rho, delta, decay=lambda r, g: rho * r + g * g)),
+                    theta, r, g, lr, rho, delta, decay=lambda r, g: rho * r + g * g), slug="missing-one-minus-rho"),
         Mistake("the newest squared gradient gets the weight (1 − ρ)ρ: in r_t = (1 − ρ) Σ_k ρ^(t−k) g_k ⊙ g_k the "
                 "newest (k = t) has weight 1 − ρ, so r ← ρ r + (1 − ρ) g ⊙ g, not ρ (r + (1 − ρ) g ⊙ g)",
                 lambda theta, r, g, lr, rho=0.9, delta=1e-6: _rms(
-                    theta, r, g, lr, rho, delta, decay=lambda r, g: rho * (r + (1 - rho) * g * g))),
+                    theta, r, g, lr, rho, delta, decay=lambda r, g: rho * (r + (1 - rho) * g * g)),
+                slug="newest-weight-rho"),
     ),
 )
 
@@ -239,10 +250,10 @@ def _adam_paper_efficient_form(theta, s, r, g, t, lr=1e-3, rho1=0.9, rho2=0.999,
     return theta - step * s / (np.sqrt(r) + delta), s, r
 
 
-def _adam_exception_hint(exc: BaseException) -> str:
+def _adam_exception_hint(exc: BaseException) -> tuple[str, str] | None:
     if isinstance(exc, ZeroDivisionError):
-        return f"It looks like {_ZERO_BASED}."
-    return ""
+        return f"It looks like {_ZERO_BASED}.", "zero-based-t"
+    return None
 
 
 ADAM = Exercise(
@@ -255,21 +266,21 @@ ADAM = Exercise(
     exception_hint=_adam_exception_hint,
     mistakes=(
         Mistake("Adam without bias correction: divide s by 1 − ρ₁ᵗ and r by 1 − ρ₂ᵗ "
-                "before the step", _adam_mistake(correct=False)),
+                "before the step", _adam_mistake(correct=False), slug="no-bias-correction"),
         Mistake("δ is inside the square root; Adam divides by √r̂ + δ (δ outside the root)",
-                _adam_mistake(inside=True)),
-        Mistake(_ZERO_BASED, _adam_mistake(t_s=lambda t: t - 1, t_r=lambda t: t - 1)),
+                _adam_mistake(inside=True), slug="delta-inside-sqrt"),
+        Mistake(_ZERO_BASED, _adam_mistake(t_s=lambda t: t - 1, t_r=lambda t: t - 1), slug="zero-based-t"),
         Mistake("the bias correction uses t + 1: t is already the number of this step (1-based); "
-                "don't increment it", _adam_mistake(t_s=lambda t: t + 1, t_r=lambda t: t + 1)),
+                "don't increment it", _adam_mistake(t_s=lambda t: t + 1, t_r=lambda t: t + 1), slug="t-plus-one"),
         Mistake("ρ₁ and ρ₂ are swapped: ρ₁ belongs to the first moment s, ρ₂ to the second moment r",
-                _adam_mistake(swap_rhos=True)),
+                _adam_mistake(swap_rhos=True), slug="rhos-swapped"),
         Mistake("the moments are swapped: s averages the gradient g and r the squared gradient g ⊙ g",
-                _adam_mistake(swap_moments=True)),
+                _adam_mistake(swap_moments=True), slug="moments-swapped"),
         Mistake("the Adam paper's \"efficient\" form, which folds the bias correction into the "
                 "step size and so adds δ to √r instead of √r̂; compute ŝ and r̂ and divide by √r̂ + δ",
-                _adam_paper_efficient_form),
+                _adam_paper_efficient_form, slug="paper-efficient-form"),
         Mistake("the bias-corrected ŝ and r̂ are stored as the state: return the uncorrected s and r, "
-                "and correct them anew at every step", _adam_mistake(store_corrected=True)),
+                "and correct them anew at every step", _adam_mistake(store_corrected=True), slug="stores-corrected"),
     ),
 )
 
@@ -346,33 +357,37 @@ UNCORRECTED = Exercise(
     reference=optim.uncorrected_step_length,
     formula="unroll s_t and r_t for a constant g from s₀ = r₀ = 0, then divide |s_t| by √r_t",
     scalar=True,
-    exception_hint=lambda exc: f"It looks like {_OFF_BY_ONE_T}." if isinstance(exc, ZeroDivisionError) else "",
+    exception_hint=lambda exc: ((f"It looks like {_OFF_BY_ONE_T}.", "off-by-one-t")
+                                if isinstance(exc, ZeroDivisionError) else None),
     mistakes=(
         Mistake("the length with the bias correction (ŝ/√r̂ = 1 for a constant g); without it, s_t and r_t "
                 "keep the factors 1 − ρ₁ᵗ and 1 − ρ₂ᵗ of their zero start",
-                lambda t, rho1=0.9, rho2=0.999: 1.0),
+                lambda t, rho1=0.9, rho2=0.999: 1.0, slug="with-correction"),
         Mistake("the square root is missing: the step divides s_t by √r_t, and r_t = (1 − ρ₂ᵗ) g², so the "
                 "factor 1 − ρ₂ᵗ enters under a square root",
-                lambda t, rho1=0.9, rho2=0.999: (1 - rho1**t) / (1 - rho2**t)),
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho1**t) / (1 - rho2**t), slug="no-sqrt"),
         Mistake("ρ₁ and ρ₂ are swapped: ρ₁ decays the first moment s (the numerator), ρ₂ the second moment r",
-                lambda t, rho1=0.9, rho2=0.999: (1 - rho2**t) / math.sqrt(1 - rho1**t)),
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho2**t) / math.sqrt(1 - rho1**t), slug="rhos-swapped"),
         Mistake("it gives the first step's length, (1 − ρ₁)/√(1 − ρ₂), at every t: after t steps of a "
                 "constant g the weights of the average add up to 1 − ρᵗ, not 1 − ρ",
-                lambda t, rho1=0.9, rho2=0.999: (1 - rho1) / math.sqrt(1 - rho2)),
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho1) / math.sqrt(1 - rho2), slug="first-step-only"),
         Mistake("it uses ρᵗ, the weight left on the zero start, instead of 1 − ρᵗ, the weight the gradients "
                 "have gathered: s_t = (1 − ρ₁ᵗ) g",
-                lambda t, rho1=0.9, rho2=0.999: rho1**t / math.sqrt(rho2**t)),
+                lambda t, rho1=0.9, rho2=0.999: rho1**t / math.sqrt(rho2**t), slug="weight-of-start"),
         Mistake("the factors 1 − ρ of the averages are missing: s ← ρ₁ s + (1 − ρ₁) g gives s_t = (1 − ρ₁ᵗ) g, "
                 "not (1 − ρ₁ᵗ)/(1 − ρ₁) g (a decaying sum, not an average)",
-                lambda t, rho1=0.9, rho2=0.999: (1 - rho1**t) / (1 - rho1) / math.sqrt((1 - rho2**t) / (1 - rho2))),
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho1**t) / (1 - rho1) / math.sqrt((1 - rho2**t) / (1 - rho2)),
+                slug="decaying-sum"),
         Mistake("it gives the factor the bias correction multiplies the step by, √(1 − ρ₂ᵗ)/(1 − ρ₁ᵗ), the "
                 "inverse of the uncorrected length",
-                lambda t, rho1=0.9, rho2=0.999: math.sqrt(1 - rho2**t) / (1 - rho1**t)),
+                lambda t, rho1=0.9, rho2=0.999: math.sqrt(1 - rho2**t) / (1 - rho1**t), slug="correction-factor"),
         Mistake(_OFF_BY_ONE_T,
-                lambda t, rho1=0.9, rho2=0.999: (1 - rho1 ** (t + 1)) / math.sqrt(1 - rho2 ** (t + 1))),
+                lambda t, rho1=0.9, rho2=0.999: (1 - rho1 ** (t + 1)) / math.sqrt(1 - rho2 ** (t + 1)),
+                slug="off-by-one-t"),
         Mistake(_OFF_BY_ONE_T,
                 lambda t, rho1=0.9, rho2=0.999: float((1 - np.float64(rho1) ** (t - 1))
-                                                      / np.sqrt(1 - np.float64(rho2) ** (t - 1)))),
+                                                      / np.sqrt(1 - np.float64(rho2) ** (t - 1))),
+                slug="off-by-one-t"),
     ),
 )
 

@@ -29,7 +29,7 @@ from course import batchnorm
 from course.checks.common import (
     DTYPES, TOLERANCE, Case, Exercise, Mistake, calling, call_text, distance, draw, dtype_name, pick, verify,
 )
-from course.checks.failure import CheckFailed
+from course.checks.failure import MISSING_RETURN, WRONG_RETURN_TYPE, CheckFailed, mistake_id
 from course.checks.own_work import refuse_course_references
 from course.gradcheck import numerical_gradient
 
@@ -41,8 +41,8 @@ _AXIS_HINT = ("It looks like the statistics are taken over the features (axis=1)
               "the batch: μ and σ² are means over the rows, axis=0, one value per feature.")
 
 
-def _axis_hint(exc: BaseException) -> str:
-    return _AXIS_HINT if "broadcast" in str(exc) else ""
+def _axis_hint(exc: BaseException) -> tuple[str, str] | None:
+    return (_AXIS_HINT, "features-axis") if "broadcast" in str(exc) else None
 
 
 # --- the formulas, and the mistakes, in NumPy ----------------------------------------
@@ -91,19 +91,23 @@ FORWARD = Exercise(
     mistakes=(
         Mistake("the unbiased variance is used in training (dividing by m − 1); batch normalization "
                 "normalizes with the biased batch variance (1/m) Σᵢ (xᵢ,: − μ)² (np.var's default, ddof=0)",
-                lambda x, gamma, beta, eps=1e-5: _normalize(x, gamma, beta, eps, ddof=1)),
+                lambda x, gamma, beta, eps=1e-5: _normalize(x, gamma, beta, eps, ddof=1), slug="unbiased-variance"),
         Mistake(_EPS_OUTSIDE, lambda x, gamma, beta, eps=1e-5:
-                _normalize(x, gamma, beta, eps, denominator=lambda var, eps: np.sqrt(var) + eps)),
+                _normalize(x, gamma, beta, eps, denominator=lambda var, eps: np.sqrt(var) + eps),
+                slug="eps-outside-sqrt"),
         Mistake("x is normalized over the features instead of the batch: μ and σ² are means over the rows "
                 "(axis=0), one value per feature, not over the features of each row (axis=1)",
-                lambda x, gamma, beta, eps=1e-5: _normalize(x, gamma, beta, eps, axis=1)),
-        Mistake(_SWAPPED, lambda x, gamma, beta, eps=1e-5: _normalize(x, beta, gamma, eps)),
+                lambda x, gamma, beta, eps=1e-5: _normalize(x, gamma, beta, eps, axis=1), slug="features-axis"),
+        Mistake(_SWAPPED, lambda x, gamma, beta, eps=1e-5: _normalize(x, beta, gamma, eps),
+                slug="gamma-beta-swapped"),
         Mistake(_SIGMA_FOR_VARIANCE, lambda x, gamma, beta, eps=1e-5:
-                _normalize(x, gamma, beta, eps, denominator=lambda var, eps: np.sqrt(np.sqrt(var) + eps))),
+                _normalize(x, gamma, beta, eps, denominator=lambda var, eps: np.sqrt(np.sqrt(var) + eps)),
+                slug="sigma-for-variance"),
         Mistake(_VARIANCE_FOR_SIGMA, lambda x, gamma, beta, eps=1e-5:
-                _normalize(x, gamma, beta, eps, denominator=lambda var, eps: var + eps)),
+                _normalize(x, gamma, beta, eps, denominator=lambda var, eps: var + eps), slug="no-sqrt"),
         Mistake("γ and β are not applied: the output is γ x̂ + β, not x̂",
-                lambda x, gamma, beta, eps=1e-5: _normalize(x, np.ones_like(gamma), np.zeros_like(beta), eps)),
+                lambda x, gamma, beta, eps=1e-5: _normalize(x, np.ones_like(gamma), np.zeros_like(beta), eps),
+                slug="no-affine"),
     ),
 )
 
@@ -151,19 +155,19 @@ BACKWARD = Exercise(
     mistakes=(
         Mistake("the mean's contribution to dx is missing: x reaches the output through μ too, which "
                 "adds −(γ/σ) ⊙ (1/m) Σᵢ doutᵢ,: to every row of dx",
-                _backward_mistake(mean_term=False)),
+                _backward_mistake(mean_term=False), slug="no-mean-term"),
         Mistake("the variance's contribution to dx is missing: x reaches the output through σ too, "
                 "which adds −(γ/σ) ⊙ x̂ ⊙ (1/m) Σᵢ (dout ⊙ x̂)ᵢ,: to dx",
-                _backward_mistake(variance_term=False)),
+                _backward_mistake(variance_term=False), slug="no-variance-term"),
         Mistake("dx treats μ and σ as constants (dx = γ dout/σ); x also reaches the output through the "
                 "batch statistics, which adds −(γ/σ) ⊙ (1/m)(dβ + x̂ ⊙ dγ)",
-                _backward_mistake(mean_term=False, variance_term=False)),
+                _backward_mistake(mean_term=False, variance_term=False), slug="statistics-constant"),
         Mistake(f"dγ and dβ are averaged over the batch; they are sums: {_SUMS}",
-                _backward_mistake(reduce=np.mean)),
+                _backward_mistake(reduce=np.mean), slug="averaged"),
         Mistake("γ is missing from dx: out = γ x̂ + β, so dx carries the factor γ/σ, not 1/σ",
-                _backward_mistake(gamma_in_dx=False)),
+                _backward_mistake(gamma_in_dx=False), slug="gamma-missing"),
         Mistake("dγ is computed with x instead of x̂: out = γ x̂ + β, so dγ = Σᵢ doutᵢ,: ⊙ x̂ᵢ,:",
-                _backward_mistake(dgamma_of_x=True)),
+                _backward_mistake(dgamma_of_x=True), slug="dgamma-with-x"),
     ),
 )
 
@@ -202,26 +206,27 @@ INFERENCE = Exercise(
         Mistake("batch statistics are used at inference: normalize with the running averages μ̄ = "
                 "running_mean and σ̄² = running_var, so that an example's output does not depend on the "
                 "rest of its batch (and a batch of one row works)",
-                _inference_mistake("batch")),
+                _inference_mistake("batch"), slug="batch-statistics"),
         Mistake(_EPS_OUTSIDE.replace("σ²", "σ̄²"),
-                _inference_mistake(denominator=lambda var, eps: np.sqrt(var) + eps)),
+                _inference_mistake(denominator=lambda var, eps: np.sqrt(var) + eps), slug="eps-outside-sqrt"),
         Mistake("σ is used where σ² belongs: running_var already holds the variance σ̄², which goes "
                 "under the root as it is, √(σ̄² + δ); here the root was taken twice, √(σ̄ + δ)",
-                _inference_mistake(denominator=lambda var, eps: np.sqrt(np.sqrt(var) + eps))),
+                _inference_mistake(denominator=lambda var, eps: np.sqrt(np.sqrt(var) + eps)),
+                slug="sigma-for-variance"),
         Mistake("σ² is used where σ belongs: divide by √(σ̄² + δ), the square root is missing",
-                _inference_mistake(denominator=lambda var, eps: var + eps)),
-        Mistake(_SWAPPED, _inference_mistake(swap=True)),
+                _inference_mistake(denominator=lambda var, eps: var + eps), slug="no-sqrt"),
+        Mistake(_SWAPPED, _inference_mistake(swap=True), slug="gamma-beta-swapped"),
         Mistake("the unbiased factor m/(m − 1) is applied at inference; it belongs to the running "
                 "average of the variance in training, running_var already holds it",
-                _inference_mistake("unbiased")),
+                _inference_mistake("unbiased"), slug="unbiased-factor"),
         Mistake("the shift of the affine map is β − μ̄: the mean is subtracted before the scaling, so the shift "
                 "is b = β − a ⊙ μ̄ with the scale a = γ/√(σ̄² + δ)",
-                _folded(lambda a, gamma, beta, mean: beta - mean)),
+                _folded(lambda a, gamma, beta, mean: beta - mean), slug="folded-shift-unscaled"),
         Mistake("the shift of the affine map is β − γ ⊙ μ̄: the mean is divided by √(σ̄² + δ) too, so the shift "
                 "is b = β − a ⊙ μ̄ with the scale a = γ/√(σ̄² + δ)",
-                _folded(lambda a, gamma, beta, mean: beta - gamma * mean)),
+                _folded(lambda a, gamma, beta, mean: beta - gamma * mean), slug="folded-shift-gamma-only"),
         Mistake("the shift of the affine map has the wrong sign: y = a ⊙ (x − μ̄) + β = a ⊙ x + (β − a ⊙ μ̄)",
-                _folded(lambda a, gamma, beta, mean: beta + a * mean)),
+                _folded(lambda a, gamma, beta, mean: beta + a * mean), slug="folded-shift-sign"),
     ),
 )
 
@@ -298,7 +303,8 @@ def _require_pair(forward: Callable, x: np.ndarray, gamma: np.ndarray, beta: np.
                f"a tuple of {len(result)} values" if isinstance(result, (tuple, list)) else
                f"a single {type(result).__name__}")
         raise CheckFailed(f"batchnorm_forward must return a pair (out, cache), got {got}; end with "
-                          "`return out, cache`, where the cache holds what batchnorm_backward needs.")
+                          "`return out, cache`, where the cache holds what batchnorm_backward needs.",
+                          mistake_id("batchnorm_forward", MISSING_RETURN if result is None else WRONG_RETURN_TYPE))
 
 
 def _output_only(forward: Callable) -> Callable[..., Any]:
@@ -364,7 +370,7 @@ def _require_sums(both: Callable, x: np.ndarray, gamma: np.ndarray, beta: np.nda
             raise CheckFailed(
                 f"batchnorm_backward returned {out} with shape {np.shape(value)}, the shape of x; it must have "
                 f"the shape of gamma, {gamma.shape}. It looks like dγ and dβ are not summed over the batch: "
-                f"{_SUMS}.")
+                f"{_SUMS}.", mistake_id("batchnorm_backward", "not-summed"))
 
 
 def _gradient_case(seed: int) -> tuple[np.ndarray, ...]:
@@ -453,8 +459,8 @@ def check_batchnorm_backward(fn: Callable, seed: int = 0, reveal: bool = True) -
         except CheckFailed as exc:  # wrong values block the backward check; not using own code does not
             if not _gives_reference_values(forward, _forward_cases(seed)):
                 raise CheckFailed("batchnorm_backward is checked with the cache of your batchnorm_forward, which "
-                                  f"is not right yet: fix batchnorm_forward first. Its check says:\n{exc}"
-                                  ) from exc.__cause__
+                                  f"is not right yet: fix batchnorm_forward first. Its check says:\n{exc.message}",
+                                  mistake_id("batchnorm_backward", "wrong-forward")) from exc.__cause__
     cases = _backward_cases(seed)
     gradient_case = _gradient_case(seed)
     both = _forward_then_backward(forward, fn, [case.args[:3] for case in cases] + [gradient_case[:3]])
@@ -492,23 +498,24 @@ FIRST_ORDER = Exercise(
     mistakes=(
         Mistake("it gives the norm ε‖g‖ of the gradient; the first-order change of ŷ along −ε g is −ε gᵀg, "
                 "the squared norm",
-                lambda x, w, lr: lr * float(np.linalg.norm(_products_but_one(x, w)))),
+                lambda x, w, lr: lr * float(np.linalg.norm(_products_but_one(x, w))), slug="gradient-norm"),
         Mistake("it sums the gradient, ε Σᵢ gᵢ; the first-order change is ∇ŷ · (−ε g) = −ε gᵀg = −ε Σᵢ gᵢ²",
-                lambda x, w, lr: lr * float(np.sum(_products_but_one(x, w)))),
+                lambda x, w, lr: lr * float(np.sum(_products_but_one(x, w))), slug="gradient-sum"),
         Mistake("gᵢ = ∂ŷ/∂wᵢ is taken as ŷ = x ∏_k w_k itself; wᵢ is the one factor the derivative removes: "
                 "gᵢ = x ∏_{k≠i} w_k",
-                lambda x, w, lr: lr * len(w) * float(x * np.prod(w)) ** 2),
+                lambda x, w, lr: lr * len(w) * float(x * np.prod(w)) ** 2, slug="output-as-gradient"),
         Mistake("ε is missing: the step is −ε g, so the first-order change is −ε gᵀg",
-                lambda x, w, lr: float(np.sum(_products_but_one(x, w) ** 2))),
+                lambda x, w, lr: float(np.sum(_products_but_one(x, w) ** 2)), slug="no-lr"),
         Mistake("it has a factor ½: that belongs to the second-order term ½ ε² gᵀHg; the first-order term "
-                "is ε gᵀg", lambda x, w, lr: 0.5 * lr * float(np.sum(_products_but_one(x, w) ** 2))),
+                "is ε gᵀg", lambda x, w, lr: 0.5 * lr * float(np.sum(_products_but_one(x, w) ** 2)), slug="half"),
         Mistake("x is missing from the gradient, or not squared: gᵢ = x ∏_{k≠i} w_k, so gᵀg carries x²",
-                lambda x, w, lr: lr * float(np.sum((_products_but_one(x, w) / x) ** 2))),
+                lambda x, w, lr: lr * float(np.sum((_products_but_one(x, w) / x) ** 2)), slug="x-not-squared"),
         Mistake("x is missing from the gradient, or not squared: gᵢ = x ∏_{k≠i} w_k, so gᵀg carries x²",
-                lambda x, w, lr: lr * x * float(np.sum((_products_but_one(x, w) / x) ** 2))),
+                lambda x, w, lr: lr * x * float(np.sum((_products_but_one(x, w) / x) ** 2)), slug="x-not-squared"),
         Mistake("it gives the whole change ŷ − x ∏ᵢ (wᵢ − ε gᵢ), every order of ε; the first-order prediction "
                 "keeps only the term linear in ε",
-                lambda x, w, lr: float(x * np.prod(w) - x * np.prod(w - lr * _products_but_one(x, w)))),
+                lambda x, w, lr: float(x * np.prod(w) - x * np.prod(w - lr * _products_but_one(x, w))),
+                slug="all-orders"),
     ),
 )
 

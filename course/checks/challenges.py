@@ -32,25 +32,25 @@ CLIP = Exercise(
     outputs=("g",),
     reference=optim.clip_by_norm,
     formula="g · max_norm / ‖g‖ (a new array) if ‖g‖ > max_norm, else g itself (or a copy of it in its dtype)",
-    exception_hint=lambda exc: ("A zero gradient (‖g‖ = 0) is never clipped: return it unchanged."
-                                if isinstance(exc, ZeroDivisionError) else ""),
+    exception_hint=lambda exc: (("A zero gradient (‖g‖ = 0) is never clipped: return it unchanged.",
+                                 "divides-by-zero-norm") if isinstance(exc, ZeroDivisionError) else None),
     mistakes=(
         Mistake("each component is clipped to [−max_norm, max_norm] (np.clip), which changes the "
                 "gradient's direction; clip the norm: rescale the whole g by max_norm / ‖g‖",
-                lambda g, max_norm: np.clip(g, -max_norm, max_norm)),
+                lambda g, max_norm: np.clip(g, -max_norm, max_norm), slug="clips-components"),
         Mistake("g is rescaled to the norm max_norm even when ‖g‖ < max_norm; a gradient no longer "
                 "than the threshold must stay unchanged",
-                lambda g, max_norm: g * (max_norm / np.sqrt(np.sum(g**2)))),
+                lambda g, max_norm: g * (max_norm / np.sqrt(np.sum(g**2))), slug="always-rescales"),
         Mistake("g is divided by max_norm; the factor is max_norm / ‖g‖",
-                lambda g, max_norm: _rescaled(g, max_norm, lambda norm: 1.0 / max_norm)),
+                lambda g, max_norm: _rescaled(g, max_norm, lambda norm: 1.0 / max_norm), slug="divides-by-max-norm"),
         Mistake("the factor is upside down: ‖g‖ / max_norm instead of max_norm / ‖g‖",
-                lambda g, max_norm: _rescaled(g, max_norm, lambda norm: norm / max_norm)),
+                lambda g, max_norm: _rescaled(g, max_norm, lambda norm: norm / max_norm), slug="factor-upside-down"),
         Mistake("g is scaled to unit length (g / ‖g‖) rather than to the length max_norm",
-                lambda g, max_norm: _rescaled(g, max_norm, lambda norm: 1.0 / norm)),
+                lambda g, max_norm: _rescaled(g, max_norm, lambda norm: 1.0 / norm), slug="unit-length"),
         Mistake("the norm is squared: divide by ‖g‖ = √(Σ gᵢ²), not by Σ gᵢ²",
-                lambda g, max_norm: _rescaled(g, max_norm, lambda norm: max_norm / norm**2)),
+                lambda g, max_norm: _rescaled(g, max_norm, lambda norm: max_norm / norm**2), slug="squared-norm"),
         Mistake("each row is clipped on its own; the norm is that of the whole gradient, "
-                "√(Σ gᵢⱼ²) over all entries", _per_row),
+                "√(Σ gᵢⱼ²) over all entries", _per_row, slug="per-row"),
     ),
 )
 
@@ -129,14 +129,15 @@ STEP_TEST = Exercise(
     mistakes=(
         Mistake("the ½ of the second-order term is missing, which puts the boundary at the best step "
                 "ε* = gᵀg / gᵀHg; the cost increases only beyond 2ε*, when ½ ε² gᵀHg > ε gᵀg",
-                lambda g, H, eps: _increases(g, H, eps, half=1.0)),
+                lambda g, H, eps: _increases(g, H, eps, half=1.0), slug="no-half"),
         Mistake("ε appears instead of ε² in the second-order term: the test is ½ ε² gᵀHg > ε gᵀg",
-                lambda g, H, eps: _increases(g, H, eps, power=1)),
+                lambda g, H, eps: _increases(g, H, eps, power=1), slug="eps-not-squared"),
         Mistake("the inequality is reversed: the step increases the cost when the second-order term "
                 "wins, ½ ε² gᵀHg > ε gᵀg",
-                lambda g, H, eps: 0.5 * eps**2 * _terms(g, H)[1] < eps * _terms(g, H)[0]),
+                lambda g, H, eps: 0.5 * eps**2 * _terms(g, H)[1] < eps * _terms(g, H)[0], slug="reversed"),
         Mistake("the first-order term uses ‖g‖ instead of gᵀg = ‖g‖²",
-                lambda g, H, eps: 0.5 * eps**2 * _terms(g, H)[1] > eps * np.sqrt(_terms(g, H)[0])),
+                lambda g, H, eps: 0.5 * eps**2 * _terms(g, H)[1] > eps * np.sqrt(_terms(g, H)[0]),
+                slug="norm-not-squared"),
     ),
 )
 
@@ -201,19 +202,20 @@ STABLE_LR = Exercise(
     scalar=True,
     mistakes=(
         Mistake("1/λ_max is where the steepest coordinate starts to flip sign (1 − ελ_max < 0); it still "
-                "shrinks while |1 − ελ_max| < 1", lambda H: 1.0 / _eigenvalues(H)[-1]),
+                "shrinks while |1 − ελ_max| < 1", lambda H: 1.0 / _eigenvalues(H)[-1], slug="one-over-lambda-max"),
         Mistake("2/λ_min keeps only the flattest coordinate stable; every coordinate must shrink, and the "
-                "steepest one (λ_max) is the first to grow", lambda H: 2.0 / _eigenvalues(H)[0]),
+                "steepest one (λ_max) is the first to grow", lambda H: 2.0 / _eigenvalues(H)[0], slug="lambda-min"),
         Mistake("the diagonal entries of H are its eigenvalues only when H is diagonal; the factors "
                 "1 − ελᵢ act along the eigenvectors of H (np.linalg.eigvalsh)",
-                lambda H: 2.0 / float(np.max(np.diag(H.astype(np.float64))))),
+                lambda H: 2.0 / float(np.max(np.diag(H.astype(np.float64)))), slug="diagonal"),
         Mistake("np.linalg.norm(H) is the Frobenius norm √(Σ Hᵢⱼ²), larger than λ_max; use the "
                 "eigenvalues of H (or its spectral norm, np.linalg.norm(H, 2))",
-                lambda H: 2.0 / float(np.linalg.norm(H.astype(np.float64)))),
+                lambda H: 2.0 / float(np.linalg.norm(H.astype(np.float64))), slug="frobenius-norm"),
         Mistake("the trace is the sum of all eigenvalues; each coordinate's factor 1 − ελᵢ involves its "
-                "own eigenvalue, and the largest one limits ε", lambda H: 2.0 / float(np.trace(H.astype(np.float64)))),
+                "own eigenvalue, and the largest one limits ε", lambda H: 2.0 / float(np.trace(H.astype(np.float64))),
+                slug="trace"),
         Mistake("the ratio is upside down: the steeper the quadratic, the smaller the stable ε",
-                lambda H: _eigenvalues(H)[-1] / 2.0),
+                lambda H: _eigenvalues(H)[-1] / 2.0, slug="upside-down"),
     ),
 )
 
@@ -308,16 +310,16 @@ HESSIAN_EIGS = Exercise(
     mistakes=(
         Mistake("the cross term misses the product rule: ∂²L/∂w₁∂w₂ = ∂(−2w₂(1 − w₁w₂))/∂w₂ = "
                 "−2(1 − w₁w₂) + 2w₁w₂ = 4w₁w₂ − 2",
-                lambda w1, w2: _eigs(_hessian(w1, w2, cross=2 * w1 * w2 - 2))),
+                lambda w1, w2: _eigs(_hessian(w1, w2, cross=2 * w1 * w2 - 2)), slug="product-rule"),
         Mistake("the cross term has the wrong sign: it is 4w₁w₂ − 2",
-                lambda w1, w2: _eigs(_hessian(w1, w2, cross=2 - 4 * w1 * w2))),
+                lambda w1, w2: _eigs(_hessian(w1, w2, cross=2 - 4 * w1 * w2)), slug="cross-sign"),
         Mistake("the diagonal is swapped: ∂²L/∂w₁² = 2w₂² and ∂²L/∂w₂² = 2w₁²",
-                lambda w1, w2: _eigs(_hessian(w1, w2, swapped=True))),
+                lambda w1, w2: _eigs(_hessian(w1, w2, swapped=True)), slug="diagonal-swapped"),
         Mistake("the Hessian is half the right one (that of ½(1 − w₁w₂)²): L = (1 − w₁w₂)² has "
-                "∂²L/∂w₁² = 2w₂²", lambda w1, w2: _eigs(_hessian(w1, w2) / 2)),
+                "∂²L/∂w₁² = 2w₂²", lambda w1, w2: _eigs(_hessian(w1, w2) / 2), slug="half-hessian"),
         Mistake("the eigenvalues are in descending order; return them ascending (as np.linalg.eigh "
                 "does), with the eigenvectors in the same order",
-                lambda w1, w2: _eigs(_hessian(w1, w2), descending=True)),
+                lambda w1, w2: _eigs(_hessian(w1, w2), descending=True), slug="descending"),
     ),
 )
 

@@ -26,7 +26,10 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
-from course.checks.failure import CheckFailed
+from course.checks.failure import (
+    CALLS_REFERENCE, DEFAULT_CHANGED, IN_PLACE, MISSING_RETURN, SWAPPED_RETURNS, WRONG_DTYPE, WRONG_RETURN_TYPE,
+    WRONG_SHAPE, CheckFailed, call_count_slug, mistake_id,
+)
 from course.checks.own_work import reference_message, references_disabled, refuse_course_references
 from course.gradcheck import rel_error
 
@@ -46,10 +49,14 @@ HIDDEN_NOTE = (
 
 @dataclass(frozen=True)
 class Mistake:
-    """A wrong implementation students write, and the message that names it."""
+    """A wrong implementation students write, the message that names it, and the slug of
+    its stable identifier ``<function>/<slug>`` (e.g. ``adam_step/no-bias-correction``),
+    which the autograder records and the instructor's report counts: chosen once, never
+    derived from the message, so that rewording a message keeps the counts comparable."""
 
     diagnosis: str
     implementation: Callable[..., Any]
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,8 @@ class Exercise:
     names of the returned values (one name: a bare value, not a tuple);
     ``scalar`` marks a function returning numbers rather than arrays (one
     number, or a tuple of numbers if there are several outputs).
-    ``exception_hint`` may add a diagnosis to the message about an exception.
+    ``exception_hint`` may add a diagnosis to the message about an exception: it returns
+    the text and the slug of the mistake it names, or None.
     ``shaped_like`` names, for each output, the parameter whose shape and dtype it
     must have (default: the first array argument, for every output).
     ``call_once`` maps the parameters that are functions the student's function
@@ -74,7 +82,7 @@ class Exercise:
     formula: str
     mistakes: tuple[Mistake, ...]
     scalar: bool = False
-    exception_hint: Callable[[BaseException], str] | None = None
+    exception_hint: Callable[[BaseException], tuple[str, str] | None] | None = None
     call_once: dict[str, str] = field(default_factory=dict)
     shaped_like: tuple[str, ...] = ()
 
@@ -85,7 +93,7 @@ class Exercise:
         identity = tuple(range(len(self.outputs)))
         reordered = tuple(
             Mistake(f"the returned values are in the wrong order: return {order}",
-                    _reordered(self.reference, permutation))
+                    _reordered(self.reference, permutation), SWAPPED_RETURNS)
             for permutation in itertools.permutations(identity) if permutation != identity
         )
         return self.mistakes + reordered
@@ -177,12 +185,14 @@ def _example(exercise: Exercise, case: Case, k: int, index: int,
 
 
 @contextlib.contextmanager
-def calling(name: str, text: str, hint: Callable[[BaseException], str] | None = None) -> Iterator[None]:
+def calling(name: str, text: str,
+            hint: Callable[[BaseException], tuple[str, str] | None] | None = None) -> Iterator[None]:
     """Run a call of the student's function with course.optim disabled.
 
     A call that reaches course.optim fails with what it called; NotImplementedError
     passes unchanged; any other exception becomes a CheckFailed that says which
-    call failed, caused by the exception (so that IPython shows where it was raised).
+    call failed, caused by the exception (so that IPython shows where it was raised),
+    naming the mistake ``hint`` (text, slug) gives for it, if any.
     """
     calls: list[str] = []
     try:
@@ -190,14 +200,14 @@ def calling(name: str, text: str, hint: Callable[[BaseException], str] | None = 
             yield
     except Exception as exc:
         if calls:
-            raise CheckFailed(reference_message(name, calls)) from None
+            raise CheckFailed(reference_message(name, calls), mistake_id(name, CALLS_REFERENCE)) from None
         if isinstance(exc, NotImplementedError):
             raise
-        extra = hint(exc) if hint else ""
+        extra, slug = (hint(exc) if hint else None) or ("", "")
         message = f"{name} raised {type(exc).__name__}: {exc} when called as {text}."
-        raise CheckFailed(f"{message} {extra}".strip()) from exc
+        raise CheckFailed(f"{message} {extra}".strip(), mistake_id(name, slug)) from exc
     if calls:  # the student's function caught the sentinel's exception
-        raise CheckFailed(reference_message(name, calls))
+        raise CheckFailed(reference_message(name, calls), mistake_id(name, CALLS_REFERENCE))
 
 
 class _Counted:
@@ -225,39 +235,47 @@ def _outputs(exercise: Exercise, result: Any, args: tuple) -> tuple[np.ndarray, 
         if not isinstance(result, (tuple, list)) or len(result) != len(outs):
             got = (f"a tuple of {len(result)} values" if isinstance(result, (tuple, list))
                    else "None (is `return` missing?)" if result is None else f"a single {type(result).__name__}")
-            raise CheckFailed(f"{name} must return {wanted}, got {got}; end with `return {', '.join(outs)}`.")
+            raise CheckFailed(f"{name} must return {wanted}, got {got}; end with `return {', '.join(outs)}`.",
+                              mistake_id(name, MISSING_RETURN if result is None else WRONG_RETURN_TYPE))
         return tuple(_number(name, value, out) for value, out in zip(result, outs))
     if len(outs) == 1:
         if isinstance(result, (tuple, list)):
             raise CheckFailed(
-                f"{name} must return the new {outs[0]} as one array, not a {type(result).__name__}."
+                f"{name} must return the new {outs[0]} as one array, not a {type(result).__name__}.",
+                mistake_id(name, WRONG_RETURN_TYPE),
             )
         values = (result,)
     else:
         wanted = f"a tuple ({', '.join(outs)})"
         if not isinstance(result, (tuple, list)):
             got = "None (is `return` missing?)" if result is None else f"a single {type(result).__name__}"
-            raise CheckFailed(f"{name} must return {wanted}, got {got}; end with `return {', '.join(outs)}`.")
+            raise CheckFailed(f"{name} must return {wanted}, got {got}; end with `return {', '.join(outs)}`.",
+                              mistake_id(name, MISSING_RETURN if result is None else WRONG_RETURN_TYPE))
         if len(result) != len(outs):
-            raise CheckFailed(f"{name} must return {wanted}, got a tuple of {len(result)} values.")
+            raise CheckFailed(f"{name} must return {wanted}, got a tuple of {len(result)} values.",
+                              mistake_id(name, WRONG_RETURN_TYPE))
         values = tuple(result)
     arrays = []
     for out, value, (param, like) in zip(outs, values, _shaped_like(exercise, args)):
         if value is None:
-            raise CheckFailed(f"{name} returned None for {out} (is `return` missing?).")
+            raise CheckFailed(f"{name} returned None for {out} (is `return` missing?).",
+                              mistake_id(name, MISSING_RETURN))
         if not _is_array(value):
-            raise CheckFailed(f"{name} must return {out} as a NumPy array, got {type(value).__name__}.")
+            raise CheckFailed(f"{name} must return {out} as a NumPy array, got {type(value).__name__}.",
+                              mistake_id(name, WRONG_RETURN_TYPE))
         value = np.array(value, copy=True)
         if like is not None and value.shape != like.shape:
             raise CheckFailed(
                 f"{name} returned {out} with shape {value.shape}; it must have the shape of "
-                f"{param}, {like.shape}."
+                f"{param}, {like.shape}.",
+                mistake_id(name, WRONG_SHAPE),
             )
         if like is not None and value.dtype != like.dtype:
             raise CheckFailed(
                 f"{name} returned {out} as {value.dtype} for {like.dtype} inputs; keep the inputs' dtype. "
                 "Python numbers such as lr keep it; NumPy scalars don't: np.float64(...), or np.sqrt of a "
-                "Python number (use math.sqrt instead), nor np.array(..., dtype=float)."
+                "Python number (use math.sqrt instead), nor np.array(..., dtype=float).",
+                mistake_id(name, WRONG_DTYPE),
             )
         arrays.append(value)
     return tuple(arrays)
@@ -268,7 +286,8 @@ def _number(name: str, result: Any, out: str | None = None) -> np.ndarray:
     value = result.item() if isinstance(result, np.ndarray) and result.size == 1 else result
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         what = f"{out} as a number" if out else "a number"
-        raise CheckFailed(f"{name} must return {what}, got {type(result).__name__}.")
+        raise CheckFailed(f"{name} must return {what}, got {type(result).__name__}.",
+                          mistake_id(name, MISSING_RETURN if result is None else WRONG_RETURN_TYPE))
     return np.asarray(float(value))
 
 
@@ -294,13 +313,14 @@ def student_step(exercise: Exercise, fn: Callable, reveal: bool) -> Step:
         for param, function in counted.items():
             if function.calls != 1:
                 raise CheckFailed(f"{exercise.name} called {param} {function.calls} times; "
-                                  f"{exercise.call_once[param]}.")
+                                  f"{exercise.call_once[param]}.", mistake_id(exercise.name, call_count_slug(param)))
         for param, array, before in saved:
             if not np.array_equal(array, before, equal_nan=True):
                 raise CheckFailed(
                     f"{exercise.name} modified its argument `{param}` in place (e.g. `{param} -= ...` or "
                     f"`{param}[...] = ...`). Leave the inputs alone and return new arrays, "
-                    f"e.g. `{param} = {param} - ...` instead of `{param} -= ...`."
+                    f"e.g. `{param} = {param} - ...` instead of `{param} -= ...`.",
+                    mistake_id(exercise.name, IN_PLACE),
                 )
         return _outputs(exercise, result, args)
 
@@ -387,18 +407,19 @@ def _mistake_distance(exercise: Exercise, mistake: Mistake, case: Case, args: li
     return max(distance(g, m) for g_out, m_out in zip(got, outputs) for g, m in zip(g_out, m_out))
 
 
-def diagnose(exercise: Exercise, runs: Sequence[tuple[Case, list[tuple], list[tuple]]], failed: Case) -> str | None:
-    """The diagnosis of the known mistake that reproduces the student's outputs (case,
-    arguments, outputs of each run): on every case if one does, else on the failed case;
-    None if no known mistake does."""
+def diagnose(exercise: Exercise, runs: Sequence[tuple[Case, list[tuple], list[tuple]]],
+             failed: Case) -> Mistake | None:
+    """The known mistake that reproduces the student's outputs (case, arguments, outputs
+    of each run): on every case if one does, else on the failed case; None if no known
+    mistake does."""
     everywhere, on_failed = [], []
     for mistake in exercise.known_mistakes:
         missed = [case for case, args, got in runs
                   if _mistake_distance(exercise, mistake, case, args, got) > case.accepted]
         if not missed:
-            everywhere.append(mistake.diagnosis)
+            everywhere.append(mistake)
         elif all(case is not failed for case in missed):
-            on_failed.append(mistake.diagnosis)
+            on_failed.append(mistake)
     found = everywhere or on_failed
     return found[0] if found else None
 
@@ -418,7 +439,8 @@ def _check_defaults(exercise: Exercise, fn: Callable, reveal: bool) -> None:
             wanted = f" = {param.default!r}" if reveal else " as in the exercise's docstring"
             raise CheckFailed(
                 f"{exercise.name}: the default of `{param.name}` was changed; keep the def line "
-                f"of the exercise ({param.name}{wanted})."
+                f"of the exercise ({param.name}{wanted}).",
+                mistake_id(exercise.name, DEFAULT_CHANGED),
             )
 
 
@@ -460,9 +482,9 @@ def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool
     finite = bool(np.all(np.isfinite(got[k][index])))
     what = "gives wrong values of" if finite else "returns non-finite values (inf or nan) for"
     lines = [f"{exercise.name} {what} `{out}` {case.label}."]
-    diagnosis = diagnose(exercise, runs, case)
-    if diagnosis:
-        lines.append(f"It looks like {diagnosis}.")
+    mistake = diagnose(exercise, runs, case)
+    if mistake:
+        lines.append(f"It looks like {mistake.diagnosis}.")
     else:
         lines.append(
             "This matches none of the common mistakes the check knows; "
@@ -472,7 +494,7 @@ def verify(exercise: Exercise, fn: Callable, cases: Sequence[Case], reveal: bool
         lines += _example(exercise, case, k, index, args[k], got[k][index], expected[k][index])
     else:
         lines.append(HIDDEN_NOTE)
-    raise CheckFailed("\n".join(lines))
+    raise CheckFailed("\n".join(lines), mistake_id(exercise.name, mistake.slug) if mistake else None)
 
 
 # --- Inputs -------------------------------------------------------------------------

@@ -5,6 +5,13 @@ it. A CheckFailed renders as its message alone, followed, when the student's
 function raised, by that exception's traceback without the frames of the
 ``course`` package: the student sees the diagnosis first, then their own code,
 never the checker's (``__tracebackhide__`` does not hide the frame that raises).
+
+A CheckFailed that names a known mistake carries its stable identifier,
+``<function>/<slug>`` (e.g. ``adam_step/no-bias-correction``), in ``mistake``, and
+its message ends with it (``Mistake id: …``): the autograder records it, the
+instructor's report counts it (``grader.diagnoses``, ``grader.report``) and the
+student's feedback shows it next to the message. ``mistake`` is None when no known
+mistake explains the failure.
 """
 
 from __future__ import annotations
@@ -54,12 +61,62 @@ def _traceback_lines(exc: BaseException) -> list[str]:
     return shell.InteractiveTB.structured_traceback(type(exc), exc, tb, tb_offset=0)
 
 
+#: What precedes a mistake's identifier at the end of a CheckFailed's message.
+MISTAKE_LABEL = "Mistake id: "
+
+# Slugs of the mistakes the check of any exercise may name, ``<function>/<slug>``.
+#: The function modifies one of its array arguments in place.
+IN_PLACE = "in-place"
+#: The function calls the course's reference code.
+CALLS_REFERENCE = "calls-reference"
+#: The function returns None (``return`` missing).
+MISSING_RETURN = "missing-return"
+#: The function returns a value of the wrong kind (a list, a single array for a tuple, …).
+WRONG_RETURN_TYPE = "wrong-return-type"
+#: The function returns an array of the wrong shape.
+WRONG_SHAPE = "wrong-shape"
+#: The function returns an array of another dtype than its inputs'.
+WRONG_DTYPE = "wrong-dtype"
+#: The function returns its values in the wrong order.
+SWAPPED_RETURNS = "swapped-returns"
+#: The def line's default of a parameter was changed.
+DEFAULT_CHANGED = "default-changed"
+
+
+def call_count_slug(param: str) -> str:
+    """The slug of calling the function passed as ``param`` other than once per call."""
+    return f"{param}-call-count"
+
+
+def mistake_id(function: str, slug: str | None) -> str | None:
+    """The identifier ``<function>/<slug>`` of a mistake (None without a slug)."""
+    return f"{function}/{slug}" if slug else None
+
+
 class CheckFailed(AssertionError):
     """A check's verdict that the student's function is wrong, with the reason.
 
     Where the student's function raised, the check raises ``CheckFailed(...) from``
     that exception, and the rendered traceback shows it after the message.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, for the student.
+    mistake : str or None
+        The identifier ``<function>/<slug>`` of the known mistake the check named, None
+        when none explains the failure. Never derived from the message's wording.
     """
+
+    def __init__(self, message: str = "", mistake: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.mistake = message, mistake
+
+    def __str__(self) -> str:
+        return self.message if self.mistake is None else f"{self.message}\n{MISTAKE_LABEL}{self.mistake}"
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.message, self.mistake)
 
     def _render_traceback_(self) -> list[str]:
         """The lines IPython shows: the message, then the student's exception if any."""
@@ -86,4 +143,6 @@ def show_unfinished_exercises_without_course_frames() -> None:
     shell.set_custom_exc((NotImplementedError,), student_frames)
 
 
-__all__ = ["CheckFailed", "show_unfinished_exercises_without_course_frames", "without_course_frames"]
+__all__ = ["CALLS_REFERENCE", "DEFAULT_CHANGED", "IN_PLACE", "MISSING_RETURN", "MISTAKE_LABEL", "SWAPPED_RETURNS",
+           "WRONG_DTYPE", "WRONG_RETURN_TYPE", "WRONG_SHAPE", "CheckFailed", "call_count_slug", "mistake_id",
+           "show_unfinished_exercises_without_course_frames", "without_course_frames"]

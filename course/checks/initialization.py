@@ -16,7 +16,7 @@ import numpy as np
 
 from course import optim
 from course.checks.common import DTYPES, HIDDEN_NOTE, Case, Exercise, Mistake, calling, draw, dtype_name, pick, verify
-from course.checks.failure import CheckFailed
+from course.checks.failure import MISSING_RETURN, WRONG_DTYPE, WRONG_RETURN_TYPE, WRONG_SHAPE, CheckFailed, mistake_id
 from course.checks.own_work import refuse_course_references
 from course.coordinate import coordinate_descent
 from course.problems import coupled_quadratic
@@ -37,20 +37,21 @@ def _glorot_bound(m: int, n: int) -> float:
     return math.sqrt(6.0 / (m + n))
 
 
-def _wrong_bounds(m: int, n: int) -> list[tuple[float, str]]:
-    """Half-widths of the supports that common mistakes draw from, with their diagnoses."""
+def _wrong_bounds(m: int, n: int) -> list[tuple[float, str, str]]:
+    """Half-widths of the supports that common mistakes draw from, with their slugs and diagnoses."""
     return [
-        (math.sqrt(6.0 / m), "it uses √(6/m), the fan-in only; Glorot's bound √(6/(m + n)) averages the "
-                             "fan-in m and the fan-out n"),
-        (math.sqrt(6.0 / n), "it uses √(6/n), the fan-out only; Glorot's bound √(6/(m + n)) averages the "
-                             "fan-in m and the fan-out n"),
-        (1.0 / math.sqrt(m), "it draws from U(−1/√m, 1/√m), the fan-in initialization; Glorot's bound is "
-                             "√(6/(m + n))"),
-        (math.sqrt(2.0 / (m + n)), "it uses the variance 2/(m + n) as the square of the bound; for U(−b, b) "
-                                   "the variance is b²/3, so b = √(6/(m + n))"),
-        (6.0 / (m + n), "the square root is missing: the bound is √(6/(m + n)), not 6/(m + n)"),
-        (math.sqrt(6.0) / (m + n), "the square root is taken of 6 only: the bound is √(6/(m + n))"),
-        (6.0 / math.sqrt(m + n), "it uses 6/√(m + n), a common misprint: b²/3 = 2/(m + n) gives b = √(6/(m + n))"),
+        (math.sqrt(6.0 / m), "fan-in-only", "it uses √(6/m), the fan-in only; Glorot's bound √(6/(m + n)) "
+                                            "averages the fan-in m and the fan-out n"),
+        (math.sqrt(6.0 / n), "fan-out-only", "it uses √(6/n), the fan-out only; Glorot's bound √(6/(m + n)) "
+                                             "averages the fan-in m and the fan-out n"),
+        (1.0 / math.sqrt(m), "uniform-fan-in", "it draws from U(−1/√m, 1/√m), the fan-in initialization; "
+                                               "Glorot's bound is √(6/(m + n))"),
+        (math.sqrt(2.0 / (m + n)), "variance-as-bound", "it uses the variance 2/(m + n) as the square of the "
+                                                        "bound; for U(−b, b) the variance is b²/3, so b = √(6/(m + n))"),
+        (6.0 / (m + n), "no-sqrt", "the square root is missing: the bound is √(6/(m + n)), not 6/(m + n)"),
+        (math.sqrt(6.0) / (m + n), "sqrt-of-six-only", "the square root is taken of 6 only: the bound is √(6/(m + n))"),
+        (6.0 / math.sqrt(m + n), "six-over-root", "it uses 6/√(m + n), a common misprint: b²/3 = 2/(m + n) gives "
+                                                  "b = √(6/(m + n))"),
     ]
 
 
@@ -69,18 +70,21 @@ def _draw_glorot(fn: Callable, shape: tuple[int, int], rng: np.random.Generator,
         w = fn(shape, rng)
     if not isinstance(w, np.ndarray):
         got = "None (is `return` missing?)" if w is None else f"a {type(w).__name__}"
-        raise CheckFailed(f"glorot_uniform must return a NumPy array, got {got}.")
+        raise CheckFailed(f"glorot_uniform must return a NumPy array, got {got}.",
+                          mistake_id("glorot_uniform", MISSING_RETURN if w is None else WRONG_RETURN_TYPE))
     where = f" of shape {w.shape} for shape = ({m}, {n})" if reveal else ""
     if w.shape != (m, n):
         if w.shape == (n, m):
             raise CheckFailed(
                 f"glorot_uniform returned an array{where}: the shape is transposed. "
-                "The rows are the m inputs and the columns the n units: return an array of shape (m, n) = shape."
+                "The rows are the m inputs and the columns the n units: return an array of shape (m, n) = shape.",
+                mistake_id("glorot_uniform", "transposed"),
             )
         raise CheckFailed(f"glorot_uniform returned an array{where} of the wrong shape; it must have the "
-                          "shape (m, n) it is given.")
+                          "shape (m, n) it is given.", mistake_id("glorot_uniform", WRONG_SHAPE))
     if w.dtype != np.float64:
-        raise CheckFailed(f"glorot_uniform returned {w.dtype} values; return float64 (what rng.uniform gives).")
+        raise CheckFailed(f"glorot_uniform returned {w.dtype} values; return float64 (what rng.uniform gives).",
+                          mistake_id("glorot_uniform", WRONG_DTYPE))
     if not np.all(np.isfinite(w)):
         raise CheckFailed("glorot_uniform returned non-finite values (inf or nan).")
     return w
@@ -95,7 +99,8 @@ def _check_uses_rng(fn: Callable, shape: tuple[int, int], seed: int, reveal: boo
     if np.all(first == first.flat[0]):
         raise CheckFailed(
             "glorot_uniform returns equal weights: every unit then computes the same function and receives the "
-            "same gradient, so the units never become different. Draw random weights to break the symmetry."
+            "same gradient, so the units never become different. Draw random weights to break the symmetry.",
+            mistake_id("glorot_uniform", "equal-weights"),
         )
     drew = rng.bit_generator.state != before
     again = _draw_glorot(fn, shape, np.random.default_rng(seed), reveal)
@@ -104,13 +109,15 @@ def _check_uses_rng(fn: Callable, shape: tuple[int, int], seed: int, reveal: boo
         raise CheckFailed(
             "glorot_uniform ignores rng: two generators with the same seed gave different weights, so it "
             "looks like it uses np.random instead of the provided rng (np.random.uniform or a new "
-            "np.random.default_rng()). Draw with the `rng` argument: rng.uniform(low, high, size=shape)."
+            "np.random.default_rng()). Draw with the `rng` argument: rng.uniform(low, high, size=shape).",
+            mistake_id("glorot_uniform", "global-random"),
         )
     if np.array_equal(first, other) or not drew:
         raise CheckFailed(
             "glorot_uniform ignores rng: it does not draw from the generator it is given (different seeds "
             "gave the same weights, or the generator was not used), as if it made a generator of its own. "
-            "Draw with the `rng` argument: rng.uniform(low, high, size=shape)."
+            "Draw with the `rng` argument: rng.uniform(low, high, size=shape).",
+            mistake_id("glorot_uniform", "fixed-seed"),
         )
 
 
@@ -125,26 +132,27 @@ def _check_sample(w: np.ndarray, reveal: bool) -> None:
             f"min {low:.4g}, max {float(w.max()):.4g}, mean {mean:.3g}, standard deviation {spread:.4g} "
             f"(expected b/√3 = {b / math.sqrt(3):.4g})." if reveal else f"\n{HIDDEN_NOTE}")
 
-    def fail(problem: str) -> CheckFailed:
-        return CheckFailed(f"glorot_uniform {problem}.{tail}")
+    def fail(problem: str, slug: str | None) -> CheckFailed:
+        return CheckFailed(f"glorot_uniform {problem}.{tail}", mistake_id("glorot_uniform", slug))
 
     kurtosis = _kurtosis(w)
     if abs(kurtosis - NORMAL_KURTOSIS) < abs(kurtosis - UNIFORM_KURTOSIS):
         raise fail("does not draw from a uniform distribution: it looks like it draws from a normal "
-                   "distribution (rng.normal) instead of uniform. Use rng.uniform(−b, b, size=shape)")
+                   "distribution (rng.normal) instead of uniform. Use rng.uniform(−b, b, size=shape)", "normal")
     if low >= 0.0:
         raise fail("returns no negative weights: it looks like U(0, b) (rng.random() or rng.uniform(0, b)); "
-                   "the weights are drawn from U(−b, b), symmetric around 0")
+                   "the weights are drawn from U(−b, b), symmetric around 0", "positive-only")
     if abs(mean) > 6.0 * spread / math.sqrt(size) or abs(low + top) > 2 * BOUND_TOLERANCE * top:
-        raise fail("draws from an interval that is not symmetric around 0; the weights are drawn from U(−b, b)")
+        raise fail("draws from an interval that is not symmetric around 0; the weights are drawn from U(−b, b)",
+                   "not-symmetric")
     width = top * (size + 1) / size  # the unbiased estimate of b from the largest |W_ij|
     if abs(width / b - 1.0) <= BOUND_TOLERANCE and abs(spread * math.sqrt(3.0) / b - 1.0) <= BOUND_TOLERANCE:
         return
-    for wrong, diagnosis in _wrong_bounds(m, n):
+    for wrong, slug, diagnosis in _wrong_bounds(m, n):
         if abs(width / wrong - 1.0) <= BOUND_TOLERANCE:
-            raise fail(f"draws from U(−b, b) with the wrong bound b: {diagnosis}")
+            raise fail(f"draws from U(−b, b) with the wrong bound b: {diagnosis}", slug)
     raise fail("draws from U(−b, b) with the wrong bound b, or from a distribution that is not uniform; "
-               "b = √(6/(m + n)) for m inputs (rows) and n units (columns)")
+               "b = √(6/(m + n)) for m inputs (rows) and n units (columns)", None)
 
 
 def check_glorot_uniform(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
@@ -216,20 +224,23 @@ COORDINATE = Exercise(
     mistakes=(
         Mistake("both coordinates are updated from the old x (a Jacobi sweep): x₂ must use the new x₁, "
                 "x₁ ← x₂/(1 + α), then x₂ ← x₁/(1 + α)",
-                lambda x, alpha: np.stack([x[1] / (1 + alpha), x[0] / (1 + alpha)]).astype(x.dtype)),
+                lambda x, alpha: np.stack([x[1] / (1 + alpha), x[0] / (1 + alpha)]).astype(x.dtype), slug="jacobi"),
         Mistake("x₁ ← x₂/α: setting ∂f/∂x₁ = 2(x₁ − x₂) + 2αx₁ = 0 gives x₁ = x₂/(1 + α)",
-                lambda x, alpha: _gauss_seidel(x, lambda v: v / alpha, lambda v: v / alpha)),
+                lambda x, alpha: _gauss_seidel(x, lambda v: v / alpha, lambda v: v / alpha), slug="divides-by-alpha"),
         Mistake("α is missing: x₁ ← x₂ minimizes (x₁ − x₂)² alone; with the term α(x₁² + x₂²), "
-                "x₁ ← x₂/(1 + α)", lambda x, alpha: _gauss_seidel(x, lambda v: v, lambda v: v)),
+                "x₁ ← x₂/(1 + α)", lambda x, alpha: _gauss_seidel(x, lambda v: v, lambda v: v), slug="missing-alpha"),
         Mistake("x₁ ← x₂/(1 + 2α): the derivative of (x₁ − x₂)² is 2(x₁ − x₂), so ∂f/∂x₁ = 0 gives "
                 "x₁ = x₂/(1 + α)",
-                lambda x, alpha: _gauss_seidel(x, lambda v: v / (1 + 2 * alpha), lambda v: v / (1 + 2 * alpha))),
+                lambda x, alpha: _gauss_seidel(x, lambda v: v / (1 + 2 * alpha), lambda v: v / (1 + 2 * alpha)),
+                slug="one-plus-two-alpha"),
         Mistake("x₁ ← x₂ (1 − α): the exact minimizer is x₁ = x₂/(1 + α) (1 − α is only its first-order "
                 "approximation)",
-                lambda x, alpha: _gauss_seidel(x, lambda v: v * (1 - alpha), lambda v: v * (1 - alpha))),
+                lambda x, alpha: _gauss_seidel(x, lambda v: v * (1 - alpha), lambda v: v * (1 - alpha)),
+                slug="first-order-minimizer"),
         Mistake("the coordinates are updated in the wrong order (x₂ first); the sweep is x₁ ← x₂/(1 + α), "
                 "then x₂ ← x₁/(1 + α)",
-                lambda x, alpha: np.stack([x[0] / (1 + alpha) ** 2, x[0] / (1 + alpha)]).astype(x.dtype)),
+                lambda x, alpha: np.stack([x[0] / (1 + alpha) ** 2, x[0] / (1 + alpha)]).astype(x.dtype),
+                slug="wrong-order"),
     ),
 )
 
@@ -255,7 +266,8 @@ def _check_not_gradient_step(fn: Callable, seed: int, reveal: bool) -> None:
     if parallel and move @ g < 0 and not np.allclose(got, _sweep(x, alpha), rtol=1e-9, atol=0):
         shown = f"Example: x = {np.array2string(x, separator=', ')}, alpha = {alpha}"
         example = f"\n{shown}" if reveal else f"\n{HIDDEN_NOTE}"
-        raise CheckFailed(f"coordinate_descent_step moves x along −∇f(x). It looks like {_GRADIENT_STEP}.{example}")
+        raise CheckFailed(f"coordinate_descent_step moves x along −∇f(x). It looks like {_GRADIENT_STEP}.{example}",
+                          mistake_id("coordinate_descent_step", "gradient-step"))
 
 
 def _coordinate_cases(seed: int) -> list[Case]:
@@ -298,21 +310,21 @@ EMA = Exercise(
     formula="θ̂_t = α θ̂_{t−1} + (1 − α) θ_t",
     mistakes=(
         Mistake("α and 1 − α are swapped: the old average keeps the weight α, θ̂_t = α θ̂_{t−1} + (1 − α) θ_t",
-                lambda prev, theta, alpha: (1 - alpha) * prev + alpha * theta),
+                lambda prev, theta, alpha: (1 - alpha) * prev + alpha * theta, slug="swapped"),
         Mistake("the factor 1 − α is missing: α θ̂_{t−1} + θ_t is a sum that grows to θ/(1 − α), not an "
                 "average; θ̂_t = α θ̂_{t−1} + (1 − α) θ_t",
-                lambda prev, theta, alpha: alpha * prev + theta),
+                lambda prev, theta, alpha: alpha * prev + theta, slug="missing-one-minus-alpha"),
         Mistake("α is ignored: (θ̂_{t−1} + θ_t)/2 weighs the newest iterate ½ whatever α; "
-                "θ̂_t = α θ̂_{t−1} + (1 − α) θ_t", lambda prev, theta, alpha: (prev + theta) / 2),
+                "θ̂_t = α θ̂_{t−1} + (1 − α) θ_t", lambda prev, theta, alpha: (prev + theta) / 2, slug="plain-mean"),
         Mistake("it returns the old average: the update is computed but not returned",
-                lambda prev, theta, alpha: prev),
-        Mistake("it returns θ_t, not the average", lambda prev, theta, alpha: theta),
+                lambda prev, theta, alpha: prev, slug="returns-prev"),
+        Mistake("it returns θ_t, not the average", lambda prev, theta, alpha: theta, slug="returns-current"),
         Mistake("it divides by 1 − α, a bias correction as in Adam; the moving average of the iterates is "
                 "θ̂_t = α θ̂_{t−1} + (1 − α) θ_t, uncorrected",
-                lambda prev, theta, alpha: (alpha * prev + (1 - alpha) * theta) / (1 - alpha)),
+                lambda prev, theta, alpha: (alpha * prev + (1 - alpha) * theta) / (1 - alpha), slug="bias-corrected"),
         Mistake("the newest iterate gets the weight (1 − α)α: it must get 1 − α (its age is 0), and every older "
                 "weight shrinks by α, so θ̂_t = α θ̂_{t−1} + (1 − α) θ_t, not α (θ̂_{t−1} + (1 − α) θ_t)",
-                lambda prev, theta, alpha: alpha * (prev + (1 - alpha) * theta)),
+                lambda prev, theta, alpha: alpha * (prev + (1 - alpha) * theta), slug="newest-weight-alpha"),
     ),
 )
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from course import challenges
 from course.checks.common import DTYPES, Case, Exercise, Mistake, draw, dtype_name, pick, verify
-from course.checks.failure import CheckFailed
+from course.checks.failure import WRONG_RETURN_TYPE, CheckFailed, mistake_id
 
 # --- Functions that return bools and ints -------------------------------------------
 
@@ -75,7 +75,7 @@ def verify_typed(exercise: Exercise, fn: Callable, kinds: Sequence[str], cases: 
         verify(exercise, typed_returns(exercise, fn, kinds), cases, reveal)
     except CheckFailed as failure:
         if isinstance(failure.__cause__, _BadReturn):
-            raise CheckFailed(str(failure.__cause__)) from None
+            raise CheckFailed(str(failure.__cause__), mistake_id(exercise.name, WRONG_RETURN_TYPE)) from None
         raise
 
 
@@ -107,24 +107,27 @@ MINIBATCH_GRADIENT = Exercise(
     shaped_like=("theta",),
     mistakes=(
         Mistake("the per-example gradients are summed, not averaged: divide the sum by m = len(idx)",
-                lambda X, y, theta, idx: _per_example(X, y, theta, idx).sum(axis=0)),
+                lambda X, y, theta, idx: _per_example(X, y, theta, idx).sum(axis=0), slug="sum-not-mean"),
         Mistake("the sum is divided by N, the number of all examples, instead of by m = len(idx), the "
                 "size of the minibatch",
-                lambda X, y, theta, idx: _per_example(X, y, theta, idx).sum(axis=0) / X.shape[0]),
+                lambda X, y, theta, idx: _per_example(X, y, theta, idx).sum(axis=0) / X.shape[0],
+                slug="divided-by-n"),
         Mistake("the sign is wrong: the gradient of the negative log-likelihood is (σ(z) − y) x, "
                 "not (y − σ(z)) x",
-                lambda X, y, theta, idx: -_per_example(X, y, theta, idx).mean(axis=0)),
+                lambda X, y, theta, idx: -_per_example(X, y, theta, idx).mean(axis=0), slug="sign-error"),
         Mistake("the sigmoid is missing: (xᵢᵀθ − yᵢ) xᵢ is the gradient of the squared error of a "
                 "linear model; the logistic loss has (σ(xᵢᵀθ) − yᵢ) xᵢ",
-                lambda X, y, theta, idx: ((X[idx] @ theta - y[idx])[:, None] * X[idx]).mean(axis=0)),
+                lambda X, y, theta, idx: ((X[idx] @ theta - y[idx])[:, None] * X[idx]).mean(axis=0),
+                slug="no-sigmoid"),
         Mistake("the labels were turned into ±1 (2y − 1) and used in the formula for labels 0/1, "
                 "(σ(z) − y) x; keep the labels 0 and 1",
                 lambda X, y, theta, idx: ((_sigmoid(X[idx] @ theta) - (2 * y[idx] - 1))[:, None]
-                                          * X[idx]).mean(axis=0)),
+                                          * X[idx]).mean(axis=0), slug="pm-one-labels"),
         Mistake("the formula for labels ±1, −y σ(−y z) x, is used with labels 0/1: it drops every "
-                "example with y = 0", _pm_one_formula),
+                "example with y = 0", _pm_one_formula, slug="pm-one-formula"),
         Mistake("it uses all N rows instead of the minibatch's rows idx",
-                lambda X, y, theta, idx: _per_example(X, y, theta, np.arange(X.shape[0])).mean(axis=0)),
+                lambda X, y, theta, idx: _per_example(X, y, theta, np.arange(X.shape[0])).mean(axis=0),
+                slug="all-rows"),
     ),
 )
 
@@ -200,15 +203,16 @@ BATCH_FOR_ERROR = Exercise(
     mistakes=(
         Mistake("the error is taken to fall like σ/m, so m = σ/error; it falls like σ/√m: the variances "
                 "of independent terms add, so the mean of m of them has variance σ²/m",
-                lambda sigma, error: math.ceil(sigma / error)),
-        Mistake(_ROUND_UP, lambda sigma, error: math.floor((sigma / error) ** 2)),
-        Mistake(_ROUND_UP, lambda sigma, error: round((sigma / error) ** 2)),
+                lambda sigma, error: math.ceil(sigma / error), slug="error-like-one-over-m"),
+        Mistake(_ROUND_UP, lambda sigma, error: math.floor((sigma / error) ** 2), slug="not-rounded-up"),
+        Mistake(_ROUND_UP, lambda sigma, error: round((sigma / error) ** 2), slug="not-rounded-up"),
         Mistake("σ²/error mixes a variance with a standard deviation: error is a standard deviation, so "
-                "σ/√m ≤ error means m ≥ σ²/error²", lambda sigma, error: math.ceil(sigma**2 / error)),
+                "σ/√m ≤ error means m ≥ σ²/error²", lambda sigma, error: math.ceil(sigma**2 / error),
+                slug="variance-over-error"),
         Mistake("the ratio is upside down: a smaller error needs a larger batch, m ≥ (σ/error)²",
-                lambda sigma, error: math.ceil((error / sigma) ** 2)),
+                lambda sigma, error: math.ceil((error / sigma) ** 2), slug="upside-down"),
         Mistake("the answer is off by one: the smallest m with σ/√m ≤ error is (σ/error)² rounded up, "
-                "not that plus one", lambda sigma, error: math.ceil((sigma / error) ** 2) + 1),
+                "not that plus one", lambda sigma, error: math.ceil((sigma / error) ** 2) + 1, slug="plus-one"),
     ),
 )
 
@@ -303,20 +307,22 @@ EARLY_STOPPING = Exercise(
     reference=challenges.early_stopping_step,
     formula="best_step = the first index of the smallest loss so far; stop = len(val_losses) − 1 − best_step ≥ p",
     mistakes=(
-        Mistake(_OFF_BY_ONE, lambda v, p: _stopping(v, p, lambda waited, p: waited > p)),
-        Mistake(_OFF_BY_ONE, lambda v, p: _stopping(v, p, lambda waited, p: waited + 1 >= p)),
+        Mistake(_OFF_BY_ONE, lambda v, p: _stopping(v, p, lambda waited, p: waited > p), slug="off-by-one-patience"),
+        Mistake(_OFF_BY_ONE, lambda v, p: _stopping(v, p, lambda waited, p: waited + 1 >= p),
+                slug="off-by-one-patience"),
         Mistake("a loss equal to the best counts as an improvement (<= instead of <): only a strictly "
                 "smaller loss is a new best, and best_step is the first step that reached it",
-                lambda v, p: _stopping(v, p, lambda waited, p: waited >= p, lambda new, best: new <= best)),
+                lambda v, p: _stopping(v, p, lambda waited, p: waited >= p, lambda new, best: new <= best),
+                slug="ties-improve"),
         Mistake("it returns the last step instead of the best: best_step is the index of the smallest "
                 "validation loss, whose parameters are the ones to keep",
-                lambda v, p: (_right(v, p)[0], len(v) - 1)),
+                lambda v, p: (_right(v, p)[0], len(v) - 1), slug="returns-last-step"),
         Mistake("best_step counts from 1; it is the index in val_losses, counting from 0",
-                lambda v, p: (_right(v, p)[0], _right(v, p)[1] + 1)),
+                lambda v, p: (_right(v, p)[0], _right(v, p)[1] + 1), slug="one-based-step"),
         Mistake("the count of evaluations without improvement is not reset when the loss improves: "
-                "count only those since the best", _never_reset),
+                "count only those since the best", _never_reset, slug="never-reset"),
         Mistake("each loss is compared with the previous one rather than with the best so far",
-                _against_previous),
+                _against_previous, slug="against-previous"),
     ),
 )
 
@@ -363,10 +369,10 @@ def check_early_stopping_step(fn: Callable, seed: int = 0, reveal: bool = True) 
     try:
         verify_typed(EARLY_STOPPING, fn, ("bool", "int"), cases, reveal)
     except CheckFailed as failure:
-        losses = _losses_of_example(str(failure), cases) if reveal else None
+        losses = _losses_of_example(failure.message, cases) if reveal else None
         if losses is None:
             raise
-        raise CheckFailed(f"{failure}\n    val_losses = {losses}") from failure.__cause__
+        raise CheckFailed(f"{failure.message}\n    val_losses = {losses}", failure.mistake) from failure.__cause__
 
 
 def _losses_of_example(message: str, cases: Sequence[Case]) -> list[float] | None:

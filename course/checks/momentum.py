@@ -24,18 +24,19 @@ MOMENTUM = Exercise(
     mistakes=(
         Mistake("the velocity has PyTorch's units (v ← αv + g; θ ← θ − εv); the course uses the "
                 "book's velocity v ← αv − εg; θ ← θ + v",
-                lambda theta, v, g, lr, alpha: (theta - lr * (alpha * v + g), alpha * v + g)),
+                lambda theta, v, g, lr, alpha: (theta - lr * (alpha * v + g), alpha * v + g), slug="pytorch-units"),
         Mistake(_OLD_VELOCITY,
-                lambda theta, v, g, lr, alpha: (theta + v, alpha * v - lr * g)),
+                lambda theta, v, g, lr, alpha: (theta + v, alpha * v - lr * g), slug="old-velocity"),
         Mistake("the sign of the gradient term in v is wrong (v ← αv + εg); it is v ← αv − εg",
-                lambda theta, v, g, lr, alpha: (theta + alpha * v + lr * g, alpha * v + lr * g)),
+                lambda theta, v, g, lr, alpha: (theta + alpha * v + lr * g, alpha * v + lr * g),
+                slug="sign-error-in-v"),
         Mistake("α is missing: the old velocity must decay, v ← αv − εg",
-                lambda theta, v, g, lr, alpha: (theta + v - lr * g, v - lr * g)),
+                lambda theta, v, g, lr, alpha: (theta + v - lr * g, v - lr * g), slug="missing-alpha"),
         Mistake("the sign of the θ update is wrong (θ ← θ − v); with v ← αv − εg it is θ ← θ + v",
-                lambda theta, v, g, lr, alpha: (theta - (alpha * v - lr * g), alpha * v - lr * g)),
+                lambda theta, v, g, lr, alpha: (theta - (alpha * v - lr * g), alpha * v - lr * g), slug="theta-sign"),
         Mistake("v ← αv − (1 − α)εg is an exponential average, not the book's velocity v ← αv − εg",
                 lambda theta, v, g, lr, alpha: (theta + alpha * v - (1 - alpha) * lr * g,
-                                                 alpha * v - (1 - alpha) * lr * g)),
+                                                 alpha * v - (1 - alpha) * lr * g), slug="exponential-average"),
     ),
 )
 
@@ -138,23 +139,26 @@ NESTEROV = Exercise(
     call_once={"grad_fn": "it must evaluate the gradient once, at the look-ahead point θ + αv"},
     mistakes=(
         Mistake("the gradient is taken at θ rather than the look-ahead point θ + αv (that is plain "
-                "momentum)", lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta)),
+                "momentum)", lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta),
+                slug="gradient-at-theta"),
         Mistake("the look-ahead point uses −αv; it is θ + αv",
-                lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta - alpha * v)),
+                lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta - alpha * v),
+                slug="lookahead-minus"),
         Mistake("the look-ahead point misses α; it is θ + αv, not θ + v",
-                lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta + v)),
+                lambda theta, v, grad_fn, lr, alpha: _nesterov(theta, v, grad_fn, lr, alpha, theta + v),
+                slug="lookahead-without-alpha"),
         Mistake(_OLD_VELOCITY, lambda theta, v, grad_fn, lr, alpha:
-                _nesterov(theta, v, grad_fn, lr, alpha, theta + alpha * v, use_new_v=False)),
+                _nesterov(theta, v, grad_fn, lr, alpha, theta + alpha * v, use_new_v=False), slug="old-velocity"),
         Mistake("PyTorch's form of Nesterov momentum, which tracks the look-ahead point θ + αv "
                 f"instead of θ (gradient at θ, then θ ← θ + αv − εg with the new v); {_BOOK_NESTEROV}",
-                _pytorch_form),
+                _pytorch_form, slug="pytorch-form"),
         Mistake("PyTorch's form of Nesterov momentum in PyTorch's units (gradient at θ, v ← αv + g, "
                 f"θ ← θ − ε(g + αv)), which tracks the look-ahead point instead of θ; {_BOOK_NESTEROV}",
-                _pytorch_units),
+                _pytorch_units, slug="pytorch-units"),
         Mistake("the sign of the gradient term in v is wrong; it is v ← αv − ε∇f(θ + αv)",
                 lambda theta, v, grad_fn, lr, alpha: (
                     theta + alpha * v + lr * grad_fn(theta + alpha * v),
-                    alpha * v + lr * grad_fn(theta + alpha * v))),
+                    alpha * v + lr * grad_fn(theta + alpha * v)), slug="sign-error-in-v"),
     ),
 )
 
@@ -209,20 +213,20 @@ TERMINAL = Exercise(
         Mistake("−εg is plain gradient descent's step (and the limit of an exponential average "
                 "v ← αv − (1 − α)εg); the book's velocity keeps adding −εg to what is left of it: "
                 "v_k = −εg(1 + α + α² + …)",
-                lambda g, lr, alpha: -lr * g),
+                lambda g, lr, alpha: -lr * g, slug="plain-step"),
         Mistake("the geometric series starts at α instead of 1: the newest gradient enters v with "
                 "weight 1, v_k = −εg(1 + α + … + α^(k−1))",
-                lambda g, lr, alpha: -lr * alpha / (1 - alpha) * g),
+                lambda g, lr, alpha: -lr * alpha / (1 - alpha) * g, slug="series-from-alpha"),
         Mistake("ε is missing: g/(1 − α) is the limit of PyTorch's buffer b ← αb + g; the book's "
                 "velocity already holds the learning rate",
-                lambda g, lr, alpha: -g / (1 - alpha)),
+                lambda g, lr, alpha: -g / (1 - alpha), slug="pytorch-units"),
         Mistake("the velocity points uphill: it adds up −εg, so its limit points along −g",
-                lambda g, lr, alpha: lr / (1 - alpha) * g),
+                lambda g, lr, alpha: lr / (1 - alpha) * g, slug="uphill"),
         Mistake("only two terms of the series are summed (−εg(1 + α)); the velocity keeps every "
                 "earlier gradient with weight α^j: sum the whole geometric series",
-                lambda g, lr, alpha: -lr * (1 + alpha) * g),
+                lambda g, lr, alpha: -lr * (1 + alpha) * g, slug="two-terms"),
         Mistake("the series is squared: −εg/(1 − α)² is not the limit of −εg(1 + α + α² + …)",
-                lambda g, lr, alpha: -lr / (1 - alpha) ** 2 * g),
+                lambda g, lr, alpha: -lr / (1 - alpha) ** 2 * g, slug="series-squared"),
     ),
 )
 
@@ -286,20 +290,20 @@ MOMENTUM_RATE = Exercise(
     mistakes=(
         Mistake("the rate uses the real parts of complex eigenvalues instead of their moduli: a complex "
                 "pair z = a ± ib shrinks by |z| = √(a² + b²) = √α per step, not by |a|",
-                lambda lam, lr, alpha: max(abs(z.real) for z in _roots(lam, lr, alpha))),
+                lambda lam, lr, alpha: max(abs(z.real) for z in _roots(lam, lr, alpha)), slug="real-parts"),
         Mistake("this is gradient descent's rate |1 − ελ|: momentum's rate is that of the 2×2 iteration "
                 "of (θ, v), the largest modulus of the eigenvalues of M",
-                lambda lam, lr, alpha: abs(1 - lr * lam)),
+                lambda lam, lr, alpha: abs(1 - lr * lam), slug="gradient-descent-rate"),
         Mistake(f"√α is the rate only when the eigenvalues are complex; {_REAL_ROOTS}",
-                lambda lam, lr, alpha: math.sqrt(alpha)),
+                lambda lam, lr, alpha: math.sqrt(alpha), slug="sqrt-alpha"),
         Mistake("the larger root is not the larger modulus: when ελ > 1 + α both real eigenvalues are "
                 "negative, and the rate is the modulus of the one further from 0",
-                _larger_root),
+                _larger_root, slug="larger-root"),
         Mistake("θ is updated with the old velocity (M = [[1, 1], [−ελ, α]]); the book's update uses the "
                 "new one, θ ← θ + v after v ← αv − εg, so M = [[1 − ελ, α], [−ελ, α]]",
-                _old_velocity_rate),
+                _old_velocity_rate, slug="old-velocity"),
         Mistake("this is |z|², the product z z̄ of a complex eigenvalue with its conjugate; the rate is |z|",
-                lambda lam, lr, alpha: max(abs(z) for z in _roots(lam, lr, alpha)) ** 2),
+                lambda lam, lr, alpha: max(abs(z) for z in _roots(lam, lr, alpha)) ** 2, slug="squared-modulus"),
     ),
 )
 
@@ -384,20 +388,20 @@ LARGEST_STABLE_LR = Exercise(
     mistakes=(
         Mistake("2/λ is gradient descent's limit; momentum's eigenvalues stay inside the unit circle "
                 "for larger ε: find where a root of z² − (1 + α − ελ) z + α reaches z = −1",
-                lambda lam, alpha: 2 / lam),
+                lambda lam, alpha: 2 / lam, slug="gradient-descent"),
         Mistake("the effective learning rate ε/(1 − α) of a constant slope does not set the limit "
                 "(2(1 − α)/λ is far too cautious): find where a root of z² − (1 + α − ελ) z + α "
                 "reaches z = −1",
-                lambda lam, alpha: 2 * (1 - alpha) / lam),
+                lambda lam, alpha: 2 * (1 - alpha) / lam, slug="effective-rate"),
         Mistake("(1 + √α)²/λ is where the eigenvalues turn real again (critical damping), not where "
                 "one leaves the unit circle: beyond it they are real and negative, and still inside "
                 "until z = −1",
-                lambda lam, alpha: (1 + math.sqrt(alpha)) ** 2 / lam),
+                lambda lam, alpha: (1 + math.sqrt(alpha)) ** 2 / lam, slug="critical-damping"),
         Mistake("2(1 + α)/((1 + 2α)λ) is Nesterov momentum's limit; the book's momentum takes the "
                 "gradient at θ",
-                lambda lam, alpha: 2 * (1 + alpha) / ((1 + 2 * alpha) * lam)),
+                lambda lam, alpha: 2 * (1 + alpha) / ((1 + 2 * alpha) * lam), slug="nesterov"),
         Mistake("a factor 2 is missing: the root z = −1 is reached when 1 + (1 + α − ελ) + α = 0",
-                lambda lam, alpha: (1 + alpha) / lam),
+                lambda lam, alpha: (1 + alpha) / lam, slug="factor-two"),
     ),
 )
 
@@ -442,15 +446,17 @@ OPTIMAL_MOMENTUM = Exercise(
     scalar=True,
     mistakes=(
         Mistake("α is not squared: (√κ − 1)/(√κ + 1) is the rate √α; α itself is its square",
-                lambda lam_min, lam_max: _optimal(lam_min, lam_max, squared=False)),
+                lambda lam_min, lam_max: _optimal(lam_min, lam_max, squared=False), slug="alpha-not-squared"),
         Mistake("κ is used where √κ belongs: ((κ − 1)/(κ + 1))² squares gradient descent's rate; "
                 "√(ελ) = 1 ± √α gives α = ((√κ − 1)/(√κ + 1))²",
-                lambda lam_min, lam_max: _optimal(lam_min, lam_max, power=1.0)),
+                lambda lam_min, lam_max: _optimal(lam_min, lam_max, power=1.0), slug="kappa-not-sqrt"),
         Mistake("ε = 2/(λ_min + λ_max) is gradient descent's best step; with momentum, "
                 "√(ελ_min) + √(ελ_max) = 2 gives ε = 4/(√λ_max + √λ_min)²",
-                lambda lam_min, lam_max: (2 / (lam_min + lam_max), _optimal(lam_min, lam_max)[1])),
+                lambda lam_min, lam_max: (2 / (lam_min + lam_max), _optimal(lam_min, lam_max)[1]),
+                slug="gradient-descent-step"),
         Mistake("the square roots are taken after adding: ε = 4/(√λ_max + √λ_min)², not 4/(λ_max + λ_min)",
-                lambda lam_min, lam_max: (4 / (lam_min + lam_max), _optimal(lam_min, lam_max)[1])),
+                lambda lam_min, lam_max: (4 / (lam_min + lam_max), _optimal(lam_min, lam_max)[1]),
+                slug="roots-after-sum"),
     ),
 )
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from course.bridge import Remote
-from course.checks.failure import CheckFailed
+from course.checks.failure import CALLS_REFERENCE, CheckFailed, mistake_id
 
 _COURSE_PATH = re.compile(r"course(\.\w+)*")
 
@@ -233,7 +233,8 @@ def refuse_course_references(fn: Callable) -> None:
     """
     found = fn._probe("course_references") if isinstance(fn, Remote) else _course_references(fn)
     if found:
-        raise CheckFailed(reference_message(getattr(fn, "__name__", "your function"), found))
+        name = getattr(fn, "__name__", "your function")
+        raise CheckFailed(reference_message(name, found), mistake_id(name, CALLS_REFERENCE))
 
 
 def assert_own_implementation(fn: Callable) -> None:
@@ -254,7 +255,7 @@ def assert_own_implementation(fn: Callable) -> None:
     if isinstance(fn, Remote):  # autograding: the same check, in the notebook's process
         message = fn._probe("own_implementation")
         if message:
-            raise CheckFailed(message)
+            raise CheckFailed(message, mistake_id(getattr(fn, "__name__", ""), CALLS_REFERENCE))
         return
     refuse_course_references(fn)
     name = getattr(fn, "__name__", "your function")
@@ -271,4 +272,4 @@ def assert_own_implementation(fn: Callable) -> None:
         if not calls:
             raise
     if calls:
-        raise CheckFailed(reference_message(name, calls))
+        raise CheckFailed(reference_message(name, calls), mistake_id(name, CALLS_REFERENCE))

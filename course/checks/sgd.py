@@ -21,7 +21,7 @@ from course.checks.common import (
     pick,
     verify,
 )
-from course.checks.failure import CheckFailed
+from course.checks.failure import MISSING_RETURN, WRONG_RETURN_TYPE, CheckFailed, mistake_id
 from course.checks.own_work import refuse_course_references
 
 # --- sgd_step -----------------------------------------------------------------------
@@ -34,13 +34,14 @@ SGD = Exercise(
     formula="θ ← θ − ε g",
     mistakes=(
         Mistake("the sign is wrong: θ + εg climbs the loss (gradient ascent); step against the "
-                "gradient, θ − εg", lambda theta, g, lr: theta + lr * g),
-        Mistake("the learning rate is applied twice (θ − ε²g)", lambda theta, g, lr: theta - lr * lr * g),
-        Mistake("the learning rate is not applied (θ − g)", lambda theta, g, lr: theta - g),
+                "gradient, θ − εg", lambda theta, g, lr: theta + lr * g, slug="sign-error"),
+        Mistake("the learning rate is applied twice (θ − ε²g)", lambda theta, g, lr: theta - lr * lr * g,
+                slug="lr-twice"),
+        Mistake("the learning rate is not applied (θ − g)", lambda theta, g, lr: theta - g, slug="lr-not-applied"),
         Mistake("it returns the step −εg instead of the new parameters θ − εg",
-                lambda theta, g, lr: -lr * g),
+                lambda theta, g, lr: -lr * g, slug="returns-step"),
         Mistake("it returns θ unchanged: the update is computed but not returned",
-                lambda theta, g, lr: theta),
+                lambda theta, g, lr: theta, slug="returns-theta"),
     ),
 )
 
@@ -106,21 +107,23 @@ NOISE_FLOOR = Exercise(
     mistakes=(
         Mistake("the noise variance is σ², that of one example; a minibatch gradient averages m examples, "
                 "so its noise has variance σ²/m",
-                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2, (1 - lr * lam) ** 2)),
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2, (1 - lr * lam) ** 2), slug="no-batch"),
         Mistake("the noise enters the update multiplied by ε (θ ← (1 − ελ)θ − εξ), so each step adds the "
                 "variance ε²σ²/m, not σ²/m",
-                lambda lam, lr, sigma, m: _floor(lam, lr, sigma**2 / m, (1 - lr * lam) ** 2)),
+                lambda lam, lr, sigma, m: _floor(lam, lr, sigma**2 / m, (1 - lr * lam) ** 2), slug="no-lr-on-noise"),
         Mistake("σ/√m is the noise's standard deviation; the recursion adds its variance ε²σ²/m",
-                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma / math.sqrt(m), (1 - lr * lam) ** 2)),
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma / math.sqrt(m), (1 - lr * lam) ** 2),
+                slug="std-for-variance"),
         Mistake("it returns E[θ²], the spread of θ; the expected excess loss is ½ λ E[θ²]",
-                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2 / m, (1 - lr * lam) ** 2) * 2 / lam),
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2 / m, (1 - lr * lam) ** 2) * 2 / lam,
+                slug="returns-variance"),
         Mistake("the factor (1 − ελ) is not squared: E[θ²] is multiplied by (1 − ελ)² per step",
-                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2 / m, 1 - lr * lam)),
+                lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2 / m, 1 - lr * lam), slug="not-squared"),
         Mistake("it is the small-ε approximation εσ²/(4m); keep the exact factor (1 − ελ)², which matters "
-                "when ελ is not small", lambda lam, lr, sigma, m: lr * sigma**2 / (4 * m)),
+                "when ελ is not small", lambda lam, lr, sigma, m: lr * sigma**2 / (4 * m), slug="small-lr"),
         Mistake("for ελ ≥ 2 SGD diverges (|1 − ελ| ≥ 1): there is no floor, return math.inf",
                 lambda lam, lr, sigma, m: _floor(lam, lr, lr**2 * sigma**2 / m, (1 - lr * lam) ** 2, guard=False)
-                if lr * lam != 2 else math.inf),
+                if lr * lam != 2 else math.inf, slug="no-divergence"),
     ),
 )
 
@@ -178,18 +181,22 @@ DECAY = Exercise(
     mistakes=(
         Mistake("the rate keeps decaying after step τ (no clamp) and even turns negative: for k > τ "
                 "it must stay at ε_τ (α = min(k/τ, 1))",
-                lambda k, eps0, eps_tau, tau: _decay(k / tau, eps0, eps_tau)),
+                lambda k, eps0, eps_tau, tau: _decay(k / tau, eps0, eps_tau), slug="no-clamp"),
         Mistake("the schedule is inverted: it increases from ε_τ to ε₀, but ε_k = (1 − α) ε₀ + α ε_τ "
                 "starts at ε₀ (k = 0) and ends at ε_τ (k = τ)",
-                lambda k, eps0, eps_tau, tau: _decay(min(k / tau, 1), eps_tau, eps0)),
-        Mistake(_OFF_BY_ONE, lambda k, eps0, eps_tau, tau: _decay(min((k + 1) / tau, 1), eps0, eps_tau)),
-        Mistake(_OFF_BY_ONE, lambda k, eps0, eps_tau, tau: _decay(min((k - 1) / tau, 1), eps0, eps_tau)),
-        Mistake(_OFF_BY_ONE, lambda k, eps0, eps_tau, tau: _decay(min(k / (tau + 1), 1), eps0, eps_tau)),
+                lambda k, eps0, eps_tau, tau: _decay(min(k / tau, 1), eps_tau, eps0), slug="inverted"),
+        Mistake(_OFF_BY_ONE, lambda k, eps0, eps_tau, tau: _decay(min((k + 1) / tau, 1), eps0, eps_tau),
+                slug="off-by-one"),
+        Mistake(_OFF_BY_ONE, lambda k, eps0, eps_tau, tau: _decay(min((k - 1) / tau, 1), eps0, eps_tau),
+                slug="off-by-one"),
+        Mistake(_OFF_BY_ONE, lambda k, eps0, eps_tau, tau: _decay(min(k / (tau + 1), 1), eps0, eps_tau),
+                slug="off-by-one"),
         Mistake("α is computed with integer division (k // τ), so the rate jumps from ε₀ to ε_τ "
                 "instead of decaying linearly",
-                lambda k, eps0, eps_tau, tau: _decay(min(k // tau, 1), eps0, eps_tau)),
+                lambda k, eps0, eps_tau, tau: _decay(min(k // tau, 1), eps0, eps_tau), slug="integer-division"),
         Mistake("the rate goes back to ε₀ after step τ; for k > τ it must stay at ε_τ",
-                lambda k, eps0, eps_tau, tau: eps0 if k > tau else _decay(k / tau, eps0, eps_tau)),
+                lambda k, eps0, eps_tau, tau: eps0 if k > tau else _decay(k / tau, eps0, eps_tau),
+                slug="goes-back-up"),
     ),
 )
 
@@ -230,11 +237,13 @@ def check_linear_decay(fn: Callable, seed: int = 0, reveal: bool = True) -> None
 def _not_a_generator(result: Any) -> CheckFailed:
     """The failure of a ``minibatches`` that returned ``result`` instead of yielding batches."""
     if result is None:
-        return CheckFailed("minibatches returned None; it must yield index arrays (use `yield`).")
+        return CheckFailed("minibatches returned None; it must yield index arrays (use `yield`).",
+                           mistake_id("minibatches", MISSING_RETURN))
     return CheckFailed(
         f"minibatches returned a {type(result).__name__}; it must be a generator that yields the "
         "batches one at a time, as its docstring says: `yield` each batch in the loop instead of "
-        "collecting the batches and returning them."
+        "collecting the batches and returning them.",
+        mistake_id("minibatches", "returns-list"),
     )
 
 
@@ -254,19 +263,21 @@ def _epoch(fn: Callable, n: int, batch_size: int, seed: int, reveal: bool) -> li
         if not isinstance(batch, np.ndarray):
             raise CheckFailed(
                 f"minibatches must yield NumPy arrays of indices (e.g. slices of rng.permutation(n)); "
-                f"it yielded a {type(batch).__name__}."
+                f"it yielded a {type(batch).__name__}.",
+                mistake_id("minibatches", WRONG_RETURN_TYPE),
             )
         if batch.ndim != 1 or not np.issubdtype(batch.dtype, np.integer):
             raise CheckFailed(
                 "minibatches must yield 1-D arrays of integer indices (e.g. slices of "
-                f"rng.permutation(n)); it yielded an array of shape {batch.shape} and dtype {batch.dtype}."
+                f"rng.permutation(n)); it yielded an array of shape {batch.shape} and dtype {batch.dtype}.",
+                mistake_id("minibatches", WRONG_RETURN_TYPE),
             )
     return batches
 
 
-def _failure(problem: str, when: str, example: str, reveal: bool) -> CheckFailed:
+def _failure(problem: str, slug: str, when: str, example: str, reveal: bool) -> CheckFailed:
     tail = example if reveal else HIDDEN_NOTE
-    return CheckFailed(f"minibatches {problem}.\nSeen {when}.\n{tail}")
+    return CheckFailed(f"minibatches {problem}.\nSeen {when}.\n{tail}", mistake_id("minibatches", slug))
 
 
 def _is_block(batch: np.ndarray) -> bool:
@@ -285,28 +296,30 @@ def _check_epoch(fn: Callable, n: int, batch_size: int, seed: int, when: str, re
         f"  expected batches of sizes {wanted} holding each index 0, …, {n - 1} exactly once, shuffled."
     )
     if np.any((indices < 0) | (indices >= n)):
-        raise _failure("yields indices outside 0, …, n − 1", when, example, reveal)
+        raise _failure("yields indices outside 0, …, n − 1", "indices-out-of-range", when, example, reveal)
     if len(np.unique(indices)) < len(indices):
         raise _failure(
             "samples with replacement: an index appears twice in one epoch (duplicates). "
-            "Shuffle once, `rng.permutation(n)`, and cut the result into batches", when, example, reveal)
+            "Shuffle once, `rng.permutation(n)`, and cut the result into batches", "with-replacement",
+            when, example, reveal)
     if n >= 10 and np.array_equal(indices, np.arange(n)):
         raise _failure("is not shuffled: the indices come in sorted order; shuffle them with "
-                       "rng.permutation(n)", when, example, reveal)
+                       "rng.permutation(n)", "not-shuffled", when, example, reveal)
     if 1 < batch_size < n and all(_is_block(b) for b in batches if b.size > 1):
         raise _failure("shuffles only the order of the batches, each batch being a block of consecutive "
-                       "indices; shuffle the indices themselves, rng.permutation(n)", when, example, reveal)
+                       "indices; shuffle the indices themselves, rng.permutation(n)", "shuffles-batch-order",
+                       when, example, reveal)
     if sizes != wanted:
         if n % batch_size and sizes == wanted[:-1]:
-            problem = ("drops the last partial batch: when batch_size does not divide n, the last "
-                       "batch holds the remaining n % batch_size indices")
+            problem, slug = ("drops the last partial batch: when batch_size does not divide n, the last "
+                             "batch holds the remaining n % batch_size indices"), "drops-last-batch"
         elif sizes == [len(part) for part in np.array_split(np.arange(n), batch_size)]:
-            problem = ("has the wrong batch size: it makes batch_size batches instead of batches of "
-                       "batch_size indices")
+            problem, slug = ("has the wrong batch size: it makes batch_size batches instead of batches of "
+                             "batch_size indices"), "wrong-batch-size"
         else:
-            problem = ("has the wrong batch size: every batch must hold batch_size indices, except a "
-                       "smaller last one when batch_size does not divide n")
-        raise _failure(problem, when, example, reveal)
+            problem, slug = ("has the wrong batch size: every batch must hold batch_size indices, except a "
+                             "smaller last one when batch_size does not divide n"), "irregular-batch-sizes"
+        raise _failure(problem, slug, when, example, reveal)
 
 
 def check_minibatches(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
@@ -344,12 +357,14 @@ def check_minibatches(fn: Callable, seed: int = 0, reveal: bool = True) -> None:
         raise CheckFailed(
             "minibatches ignores rng: two generators with the same seed gave different batches, so a run "
             "cannot be reproduced. Draw the shuffle from the `rng` argument (rng.permutation(n)), not "
-            "from np.random's global functions or a new generator."
+            "from np.random's global functions or a new generator.",
+            mistake_id("minibatches", "global-random"),
         )
     if equal(same[0], other):
         raise CheckFailed(
             "minibatches ignores rng: generators with different seeds gave the same batches. Draw the "
-            "shuffle from the `rng` argument (rng.permutation(n)), not from a generator with a fixed seed."
+            "shuffle from the `rng` argument (rng.permutation(n)), not from a generator with a fixed seed.",
+            mistake_id("minibatches", "fixed-seed"),
         )
 
 

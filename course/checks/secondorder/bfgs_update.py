@@ -46,17 +46,21 @@ BFGS_UPDATE = Exercise(
     reference=secondorder.bfgs_inverse_update,
     formula=_BFGS_FORMULA,
     mistakes=(
-        Mistake(_B_UPDATE, skipping(b_update)),
-        Mistake(_NO_CURVATURE, lambda M, s, y: inverse_update(M, s, y, 1 / (y @ s))),
-        Mistake("ρ = 1/(sᵀs); it is ρ = 1/(yᵀs)", skipping(lambda M, s, y: inverse_update(M, s, y, 1 / (s @ s)))),
-        Mistake("ρ = 1/(yᵀy); it is ρ = 1/(yᵀs)", skipping(lambda M, s, y: inverse_update(M, s, y, 1 / (y @ y)))),
+        Mistake(_B_UPDATE, skipping(b_update), slug="b-update"),
+        Mistake(_NO_CURVATURE, lambda M, s, y: inverse_update(M, s, y, 1 / (y @ s)), slug="no-curvature-check"),
+        Mistake("ρ = 1/(sᵀs); it is ρ = 1/(yᵀs)", skipping(lambda M, s, y: inverse_update(M, s, y, 1 / (s @ s))),
+                slug="rho-s-s"),
+        Mistake("ρ = 1/(yᵀy); it is ρ = 1/(yᵀs)", skipping(lambda M, s, y: inverse_update(M, s, y, 1 / (y @ y))),
+                slug="rho-y-y"),
         Mistake("the outer products are transposed: (I − ρ y sᵀ) M (I − ρ s yᵀ); it is "
                 "(I − ρ s yᵀ) M (I − ρ y sᵀ), so that M_new y = s",
                 skipping(lambda M, s, y: inverse_update(M, y, s, 1 / (y @ s)) - np.outer(y, y) / (y @ s)
-                         + np.outer(s, s) / (y @ s))),
+                         + np.outer(s, s) / (y @ s)), slug="transposed"),
         Mistake("the term + ρ s sᵀ is missing",
-                skipping(lambda M, s, y: inverse_update(M, s, y, 1 / (y @ s)) - np.outer(s, s) / (y @ s))),
-        Mistake("M is not updated: it returns M unchanged, also when yᵀs > 0", lambda M, s, y: M.copy()),
+                skipping(lambda M, s, y: inverse_update(M, s, y, 1 / (y @ s)) - np.outer(s, s) / (y @ s)),
+                slug="missing-ss"),
+        Mistake("M is not updated: it returns M unchanged, also when yᵀs > 0", lambda M, s, y: M.copy(),
+                slug="not-updated"),
     ),
 )
 

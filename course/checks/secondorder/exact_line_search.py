@@ -14,7 +14,7 @@ import numpy as np
 
 from course import secondorder
 from course.checks.common import HIDDEN_NOTE, Case, Exercise, Mistake, calling, distance, pick, show, verify
-from course.checks.failure import CheckFailed
+from course.checks.failure import MISSING_RETURN, WRONG_RETURN_TYPE, WRONG_SHAPE, CheckFailed, mistake_id
 from course.checks.own_work import refuse_course_references
 from course.checks.secondorder.shared import spd
 
@@ -46,21 +46,21 @@ EXACT_STEP = Exercise(
     shaped_like=("x",),
     mistakes=(
         Mistake("the step uses gᵀg / gᵀg = 1 (a plain gradient step with ε = 1); the exact step along "
-                "−g is α* = gᵀg / gᵀAg", lambda A, x: x - A @ x),
+                "−g is α* = gᵀg / gᵀAg", lambda A, x: x - A @ x, slug="alpha-one"),
         Mistake("α* has the wrong sign: x + α*g climbs; the step goes along −g, x − α*g",
-                _step_with(lambda A, x, g: (g @ g) / (g @ A @ g), sign=1.0)),
+                _step_with(lambda A, x, g: (g @ g) / (g @ A @ g), sign=1.0), slug="wrong-sign"),
         Mistake("α* is inverted: it is gᵀg / gᵀAg, not gᵀAg / gᵀg",
-                _step_with(lambda A, x, g: (g @ A @ g) / (g @ g))),
+                _step_with(lambda A, x, g: (g @ A @ g) / (g @ g)), slug="inverted"),
         Mistake("α* has a factor ½ too many: φ(α) = f(x) − α gᵀg + ½ α² gᵀAg is smallest at "
-                "α* = gᵀg / gᵀAg", _step_with(lambda A, x, g: (g @ g) / (2 * (g @ A @ g)))),
+                "α* = gᵀg / gᵀAg", _step_with(lambda A, x, g: (g @ g) / (2 * (g @ A @ g))), slug="half"),
         Mistake("the numerator of α* is ‖g‖; it is gᵀg = ‖g‖²",
-                _step_with(lambda A, x, g: np.sqrt(g @ g) / (g @ A @ g))),
+                _step_with(lambda A, x, g: np.sqrt(g @ g) / (g @ A @ g)), slug="norm-not-squared"),
         Mistake("the denominator of α* uses x: α* = gᵀg / gᵀAg with the gradient g = Ax",
-                _step_with(lambda A, x, g: (g @ g) / (x @ A @ x))),
+                _step_with(lambda A, x, g: (g @ g) / (x @ A @ x)), slug="x-in-denominator"),
         Mistake("the gradient of f = ½ xᵀAx is taken as x; it is g = Ax",
-                _step_with(lambda A, x, g: (g @ g) / (g @ A @ g), grad_is_x=True)),
+                _step_with(lambda A, x, g: (g @ g) / (g @ A @ g), grad_is_x=True), slug="gradient-is-x"),
         Mistake("it returns the step −α*g instead of the new point x − α*g",
-                lambda A, x: _exact_step(A, x) - x),
+                lambda A, x: _exact_step(A, x) - x, slug="returns-step"),
     ),
 )
 
@@ -135,7 +135,9 @@ def check_exact_step_orthogonal(fn: Callable, seed: int = 0, reveal: bool = True
             with calling("exact_step", "exact_step(A, x)"):
                 x = fn(A, path[-1].copy())
             if not isinstance(x, np.ndarray) or x.shape != x0.shape:
-                raise CheckFailed(f"exact_step must return the new x as an array of shape {x0.shape}.")
+                raise CheckFailed(f"exact_step must return the new x as an array of shape {x0.shape}.",
+                                  mistake_id("exact_step", MISSING_RETURN if x is None else
+                                             WRONG_SHAPE if isinstance(x, np.ndarray) else WRONG_RETURN_TYPE))
             path.append(np.asarray(x, dtype=np.float64))
         grads = [A @ x for x in path]
         for k in range(len(grads) - 1):
@@ -152,6 +154,7 @@ def _orthogonality_failure(k: int, cosine: float, where: str, A: np.ndarray, x0:
     lines = [f"Consecutive gradients of your iteration on {where} are not orthogonal: "
              f"g_{k + 1}ᵀg_{k} ≠ 0. An exact line search stops where f no longer decreases along "
              f"−g_{k}, that is where 0 = d/dα f(x_{k} − α g_{k}) = −g_{k + 1}ᵀg_{k}."]
+    named = None
     for mistake in EXACT_STEP.mistakes:
         x, same = x0, True
         with np.errstate(all="ignore"):
@@ -160,13 +163,14 @@ def _orthogonality_failure(k: int, cosine: float, where: str, A: np.ndarray, x0:
                 same = same and distance(x, expected) < 1e-9
         if same:
             lines.append(f"It looks like {mistake.diagnosis}.")
+            named = mistake
             break
     if reveal:
         lines.append(f"cos ∠(g_{k + 1}, g_{k}) = {cosine:.3g}, with x_{k} = {show(path[k])}, "
                      f"x_{k + 1} = {show(path[k + 1])} and A = {show(A)}.")
     else:
         lines.append(HIDDEN_NOTE)
-    raise CheckFailed("\n".join(lines))
+    raise CheckFailed("\n".join(lines), mistake_id("exact_step", named.slug if named else None))
 
 
 # --- closed_form ---------------------------------------------------------------------
@@ -201,21 +205,22 @@ CLOSED_FORM = Exercise(
             "(b t', ∓t'); find t'/t, then x_k and y_k by induction from (x₀, y₀) = (b, 1)",
     mistakes=(
         Mistake("ρ has the wrong sign: ρ = (b − 1)/(b + 1) is negative for b < 1, and y_k = (−ρ)ᵏ",
-                _with_rho(lambda b: (1 - b) / (1 + b), lambda b, r, k: b * r**k, lambda r, k: (-r) ** k)),
+                _with_rho(lambda b: (1 - b) / (1 + b), lambda b, r, k: b * r**k, lambda r, k: (-r) ** k),
+                slug="rho-sign"),
         Mistake("y_k = ρᵏ; the sign of y alternates with ρ < 0: y_k = (−ρ)ᵏ",
-                _with_rho(_rho, lambda b, r, k: b * r**k, lambda r, k: r**k)),
+                _with_rho(_rho, lambda b, r, k: b * r**k, lambda r, k: r**k), slug="y-no-alternation"),
         Mistake("x_k misses the factor b: x_k = b ρᵏ (x₀ = b)",
-                _with_rho(_rho, lambda b, r, k: r**k, lambda r, k: (-r) ** k)),
+                _with_rho(_rho, lambda b, r, k: r**k, lambda r, k: (-r) ** k), slug="x-without-b"),
         Mistake("ρ²ᵏ is the rate of f (f_k = ρ²ᵏ f₀); the iterates shrink by |ρ| per step: "
                 "x_k = b ρᵏ, y_k = (−ρ)ᵏ",
-                _with_rho(_rho, lambda b, r, k: b * r ** (2 * k), lambda r, k: r ** (2 * k))),
+                _with_rho(_rho, lambda b, r, k: b * r ** (2 * k), lambda r, k: r ** (2 * k)), slug="rate-of-f"),
         Mistake("ρ is inverted: ρ = (b − 1)/(b + 1), with |ρ| < 1",
                 _with_rho(lambda b: (b + 1) / (b - 1) if b != 1 else np.inf,
-                          lambda b, r, k: b * r**k, lambda r, k: (-r) ** k)),
+                          lambda b, r, k: b * r**k, lambda r, k: (-r) ** k), slug="rho-inverted"),
         Mistake("an off-by-one in k: (x₀, y₀) = (b, 1) is the iterate k = 0",
-                lambda b, k: closed_form_iterate(b, k + 1)),
+                lambda b, k: closed_form_iterate(b, k + 1), slug="off-by-one"),
         Mistake("the coordinates are swapped: return [x_k, y_k]",
-                lambda b, k: closed_form_iterate(b, k)[::-1].copy()),
+                lambda b, k: closed_form_iterate(b, k)[::-1].copy(), slug="swapped"),
     ),
 )
 
@@ -265,22 +270,23 @@ OPTIMAL_STEP = Exercise(
     mistakes=(
         Mistake("ε = 2/λ_max, the edge of divergence: along the steepest eigenvector 1 − ε λ_max = −1, so that "
                 "component flips sign and never shrinks; " + _BALANCE,
-                lambda lam_min, lam_max: 2 / lam_max),
+                lambda lam_min, lam_max: 2 / lam_max, slug="edge-of-divergence"),
         Mistake("ε = 1/λ_max, a safe step but not the best: the steep component vanishes in one step while the "
                 "flat one shrinks only by 1 − λ_min/λ_max; " + _BALANCE,
-                lambda lam_min, lam_max: 1 / lam_max),
+                lambda lam_min, lam_max: 1 / lam_max, slug="safe-step"),
         Mistake("ε = 1/λ_min: the flat component vanishes in one step, but |1 − λ_max/λ_min| > 1 makes the steep "
                 "one grow (divergence); " + _BALANCE,
-                lambda lam_min, lam_max: 1 / lam_min),
+                lambda lam_min, lam_max: 1 / lam_min, slug="flat-step"),
         Mistake("a factor 2 is missing: " + _BALANCE,
-                lambda lam_min, lam_max: 1 / (lam_min + lam_max)),
+                lambda lam_min, lam_max: 1 / (lam_min + lam_max), slug="missing-two"),
         Mistake("a sign is wrong: 2/(λ_max − λ_min) solves ε λ_max − 1 = 1 + ε λ_min; " + _BALANCE,
-                lambda lam_min, lam_max: 2 / (lam_max - lam_min) if lam_max != lam_min else np.inf),
+                lambda lam_min, lam_max: 2 / (lam_max - lam_min) if lam_max != lam_min else np.inf,
+                slug="difference"),
         Mistake("ε is inverted: a step has the units of 1/λ",
-                lambda lam_min, lam_max: (lam_min + lam_max) / 2),
+                lambda lam_min, lam_max: (lam_min + lam_max) / 2, slug="inverted"),
         Mistake("that is the best ε of the heavy-ball method, 4/(√λ_min + √λ_max)² (lecture 04): with momentum "
                 "the rate is another function of ε; without it, " + _BALANCE,
-                lambda lam_min, lam_max: 4 / (lam_min**0.5 + lam_max**0.5) ** 2),
+                lambda lam_min, lam_max: 4 / (lam_min**0.5 + lam_max**0.5) ** 2, slug="momentum"),
     ),
 )
 

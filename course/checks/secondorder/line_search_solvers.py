@@ -25,7 +25,7 @@ import numpy as np
 from course import linesearch
 from course.bridge import Remote, replaced
 from course.checks.common import HIDDEN_NOTE, calling, distance, show
-from course.checks.failure import CheckFailed
+from course.checks.failure import WRONG_SHAPE, CheckFailed, mistake_id
 from course.checks.secondorder.bfgs_update import b_update, inverse_update, skipping
 from course.checks.secondorder.shared import solver_outputs, spd, start, unchanged
 from course.problems import Quadratic, Rosenbrock
@@ -68,6 +68,10 @@ class Problem:
         return np.asarray(self.objective.grad(np.asarray(x, dtype=np.float64)), dtype=np.float64)
 
 
+#: A known mistake of a solver's directions: the slug of its identifier and its diagnosis.
+Named = tuple[str, str]
+
+
 class DirectionRule:
     """How a method's search direction follows from what it has seen (see subclasses).
 
@@ -76,8 +80,8 @@ class DirectionRule:
     where rounding may decide for or against it; ``tolerance(k, g)`` how far the
     student's direction may be from one of them, scaled to the conditioning of the
     computation; ``learn(d, g, s, y)`` records step k (direction d, gradient g, step s,
-    change of gradient y). ``candidates(k, g)`` maps diagnoses of known mistakes to the
-    directions they would take.
+    change of gradient y). ``candidates(k, g)`` maps the known mistakes (slug,
+    diagnosis) to the directions they would take.
     """
 
     method: str
@@ -89,7 +93,7 @@ class DirectionRule:
     def tolerance(self, k: int, g: np.ndarray) -> float:
         return DIRECTION_TOLERANCE
 
-    def candidates(self, k: int, g: np.ndarray) -> dict[str, np.ndarray]:
+    def candidates(self, k: int, g: np.ndarray) -> dict[Named, np.ndarray]:
         return {}
 
     def learn(self, d: np.ndarray, g: np.ndarray, s: np.ndarray, y: np.ndarray) -> None:
@@ -141,24 +145,26 @@ class PolakRibiere(DirectionRule):
         d = -g + self._beta(g) * self.d_prev
         return max(DIRECTION_TOLERANCE, self._rounding(g) / max(float(np.linalg.norm(d)), np.finfo(float).tiny))
 
-    def candidates(self, k: int, g: np.ndarray) -> dict[str, np.ndarray]:
+    def candidates(self, k: int, g: np.ndarray) -> dict[Named, np.ndarray]:
         if k == 0:
             return {}
         gp, dp, gg = self.g_prev, self.d_prev, float(self.g_prev @ self.g_prev)
         pr = self._beta(g)
         with np.errstate(all="ignore"):
             return {
-                "Fletcher–Reeves instead of Polak–Ribière: β = g_tᵀg_t / g_{t−1}ᵀg_{t−1}; "
-                f"Polak–Ribière's is {_PR}": -g + float(g @ g) / gg * dp,
-                f"β is inverted; it is {_PR}": -g + (1.0 / pr) * dp,
-                f"β is divided by the new g_tᵀg_t; it is {_PR}": -g + float((g - gp) @ g) / float(g @ g) * dp,
-                "β multiplies the previous gradient; it multiplies the previous direction: "
-                "d_t = −g_t + β_t d_{t−1}": -g + pr * gp,
-                "β has the wrong sign: d_t = −g_t + β_t d_{t−1}": -g - pr * dp,
-                "the direction is −g_t at every step (steepest descent): the term β_t d_{t−1} is missing": -g,
-                "the direction has the wrong sign: d_t = −g_t + β_t d_{t−1}": g - pr * dp,
-                "no restart: where −g_t + β_t d_{t−1} is not a descent direction (gᵀd ≥ 0), take d = −g_t":
-                    -g + pr * dp,
+                ("fletcher-reeves", "Fletcher–Reeves instead of Polak–Ribière: β = g_tᵀg_t / g_{t−1}ᵀg_{t−1}; "
+                 f"Polak–Ribière's is {_PR}"): -g + float(g @ g) / gg * dp,
+                ("beta-inverted", f"β is inverted; it is {_PR}"): -g + (1.0 / pr) * dp,
+                ("beta-new-denominator", f"β is divided by the new g_tᵀg_t; it is {_PR}"):
+                    -g + float((g - gp) @ g) / float(g @ g) * dp,
+                ("beta-times-gradient", "β multiplies the previous gradient; it multiplies the previous "
+                 "direction: d_t = −g_t + β_t d_{t−1}"): -g + pr * gp,
+                ("beta-sign", "β has the wrong sign: d_t = −g_t + β_t d_{t−1}"): -g - pr * dp,
+                ("steepest-descent", "the direction is −g_t at every step (steepest descent): the term "
+                 "β_t d_{t−1} is missing"): -g,
+                ("direction-sign", "the direction has the wrong sign: d_t = −g_t + β_t d_{t−1}"): g - pr * dp,
+                ("no-restart", "no restart: where −g_t + β_t d_{t−1} is not a descent direction (gᵀd ≥ 0), "
+                 "take d = −g_t"): -g + pr * dp,
             }
 
     def learn(self, d: np.ndarray, g: np.ndarray, s: np.ndarray, y: np.ndarray) -> None:
@@ -179,24 +185,24 @@ class InverseBFGS(DirectionRule):
     formula = ("M₀ = I;  d_k = −M_k g_k;  s = x_{k+1} − x_k, y = g_{k+1} − g_k;  "
                "M ← (I − ρ s yᵀ) M (I − ρ y sᵀ) + ρ s sᵀ with ρ = 1/(yᵀs) (skipped if yᵀs ≤ 0)")
 
-    #: diagnosis -> (update of the mistake's M, its direction from M and g)
-    MISTAKES: dict[str, tuple[Callable, Callable]] = {
-        "d = −B g with B the Hessian approximation: the update of B, B + yyᵀ/yᵀs − BssᵀB/sᵀBs, is "
-        "applied to M, or M is used as the Hessian (d = −M⁻¹g, the same directions); M approximates "
-        "the inverse Hessian: d = −M g, with M ← (I − ρ s yᵀ) M (I − ρ y sᵀ) + ρ s sᵀ":
+    #: (slug, diagnosis) -> (update of the mistake's M, its direction from M and g)
+    MISTAKES: dict[Named, tuple[Callable, Callable]] = {
+        ("b-update", "d = −B g with B the Hessian approximation: the update of B, B + yyᵀ/yᵀs − BssᵀB/sᵀBs, is "
+         "applied to M, or M is used as the Hessian (d = −M⁻¹g, the same directions); M approximates "
+         "the inverse Hessian: d = −M g, with M ← (I − ρ s yᵀ) M (I − ρ y sᵀ) + ρ s sᵀ"):
             (skipping(b_update), lambda M, g: -M @ g),
-        "ρ = 1/(sᵀs) in the update; it is ρ = 1/(yᵀs)":
+        ("rho-s-s", "ρ = 1/(sᵀs) in the update; it is ρ = 1/(yᵀs)"):
             (skipping(lambda M, s, y: inverse_update(M, s, y, 1 / (s @ s))), lambda M, g: -M @ g),
-        "M is never updated (d = −g at every step: gradient descent). Assign the update to M, and "
-        "take y = g_{k+1} − g_k: with the other sign yᵀs < 0 and every update is skipped":
+        ("not-updated", "M is never updated (d = −g at every step: gradient descent). Assign the update to M, "
+         "and take y = g_{k+1} − g_k: with the other sign yᵀs < 0 and every update is skipped"):
             (lambda M, s, y: M, lambda M, g: -g),
     }
-    S_IS_D = "s is the direction d; it is the step actually taken, s = x_{k+1} − x_k = α d"
+    S_IS_D: Named = ("s-is-direction", "s is the direction d; it is the step actually taken, s = x_{k+1} − x_k = α d")
 
     def __init__(self, n: int) -> None:
         self.M = np.eye(n)
         self.updates = 0
-        self.others = {diagnosis: np.eye(n) for diagnosis in self.MISTAKES}
+        self.others = {named: np.eye(n) for named in self.MISTAKES}
         self.s_is_d = np.eye(n)
 
     def accepted(self, k: int, g: np.ndarray) -> list[np.ndarray]:
@@ -206,10 +212,9 @@ class InverseBFGS(DirectionRule):
         """Rounding of M built by k updates in another order grows with M's condition number."""
         return max(DIRECTION_TOLERANCE, SAFETY * EPS * float(np.linalg.cond(self.M)) * (self.updates + 1))
 
-    def candidates(self, k: int, g: np.ndarray) -> dict[str, np.ndarray]:
+    def candidates(self, k: int, g: np.ndarray) -> dict[Named, np.ndarray]:
         with np.errstate(all="ignore"):
-            found = {diagnosis: direction(self.others[diagnosis], g)
-                     for diagnosis, (_, direction) in self.MISTAKES.items()}
+            found = {named: direction(self.others[named], g) for named, (_, direction) in self.MISTAKES.items()}
             found[self.S_IS_D] = -self.s_is_d @ g
         return found
 
@@ -217,15 +222,16 @@ class InverseBFGS(DirectionRule):
         self.updates += bool(y @ s > 0)
         self.M = _bfgs_m(self.M, s, y)
         with np.errstate(all="ignore"):
-            for diagnosis, (update, _) in self.MISTAKES.items():
-                self.others[diagnosis] = update(self.others[diagnosis], s, y)
+            for named, (update, _) in self.MISTAKES.items():
+                self.others[named] = update(self.others[named], s, y)
             self.s_is_d = _bfgs_m(self.s_is_d, d, y)
 
 
 class _Spy:
     """Stands in for ``strong_wolfe`` while the student's solver runs: checks each call's
     point and direction against ``rule`` and the student's own iterates, then runs the
-    real line search. The first wrong step is kept in ``failure`` and ends the run.
+    real line search. The first wrong step is kept in ``failure`` (what is wrong, and the
+    slug of the known mistake it is, or None) and ends the run.
 
     Only what rounding cannot decide is judged: each direction against what the
     student's own previous steps imply, never a trajectory against another. Once a line
@@ -241,11 +247,11 @@ class _Spy:
         self.x = problem.x0.copy()
         self.steps = 0
         self.stalled = False
-        self.explains: dict[str, bool] = {}  # diagnosis -> whether it explains every step so far
-        self.failure: str | None = None
+        self.explains: dict[Named, bool] = {}  # known mistake -> whether it explains every step so far
+        self.failure: tuple[str, str | None] | None = None
 
-    def fail(self, message: str) -> None:
-        self.failure = message
+    def fail(self, message: str, slug: str | None = None) -> None:
+        self.failure = message, slug
         raise _Stop(message)
 
     def __call__(self, f: Callable, grad: Callable, x: Any, d: Any, *args: Any, **kwargs: Any) -> Any:
@@ -253,13 +259,14 @@ class _Spy:
         k, method = self.steps, self.rule.method
         x, d = np.asarray(x, dtype=np.float64), np.asarray(d, dtype=np.float64)
         if x.shape != self.x.shape or d.shape != self.x.shape:
-            self.fail(f"{method} called strong_wolfe with x or d not of the shape of x0")
+            self.fail(f"{method} called strong_wolfe with x or d not of the shape of x0", WRONG_SHAPE)
         if not distance(x, self.x) <= 1e-12:
             self.fail(f"the line search of iteration {k} does not start from the point the previous one "
-                      "reached: move to x ← x + αd, the result's `.x`")
+                      "reached: move to x ← x + αd, the result's `.x`", "ignores-step")
         g = self.problem.grad(x)
         if np.linalg.norm(g) < self.tol * (1 - STOP_BAND):
-            self.fail(f"{method} goes on after ‖g‖ ≤ tol: stop when ‖g‖ ≤ tol, before the next line search")
+            self.fail(f"{method} goes on after ‖g‖ ≤ tol: stop when ‖g‖ ≤ tol, before the next line search",
+                      "no-stop")
         if not self.stalled:
             self._judge(k, g, d)
         result = self.real(f, grad, x, d, *args, **kwargs)
@@ -278,24 +285,27 @@ class _Spy:
         tol = self.rule.tolerance(k, g)
         candidates = self.rule.candidates(k, g)
         if not any(distance(d, accepted) <= tol for accepted in self.rule.accepted(k, g)):
-            self.fail(self._wrong_direction(k, g, d, candidates, tol))
+            self.fail(*self._wrong_direction(k, g, d, candidates, tol))
         if distance(d, -g) > tol:  # a restart d = −g says nothing: most mistakes restart too
-            for diagnosis, candidate in candidates.items():
-                self.explains[diagnosis] = self.explains.get(diagnosis, True) and distance(d, candidate) <= tol
+            for named, candidate in candidates.items():
+                self.explains[named] = self.explains.get(named, True) and distance(d, candidate) <= tol
 
-    def _wrong_direction(self, k: int, g: np.ndarray, d: np.ndarray, candidates: dict[str, np.ndarray],
-                         tol: float) -> str:
+    def _wrong_direction(self, k: int, g: np.ndarray, d: np.ndarray, candidates: dict[Named, np.ndarray],
+                         tol: float) -> tuple[str, str | None]:
+        """What is wrong with the direction ``d`` of step k, and the slug of the known
+        mistake it is (the first, where several give the same direction), or None."""
         where = "the first search direction" if k == 0 else f"the search direction of iteration {k}"
         message = f"{where} is wrong"
         if k == 0 and distance(d, -g) > tol:
-            return f"{message}: the first direction is steepest descent, d₀ = −g₀"
-        found = [diagnosis for diagnosis, candidate in candidates.items()
-                 if distance(d, candidate) <= tol and self.explains.get(diagnosis, True)]
+            return f"{message}: the first direction is steepest descent, d₀ = −g₀", "first-direction"
+        found = [named for named, candidate in candidates.items()
+                 if distance(d, candidate) <= tol and self.explains.get(named, True)]
         if found:  # several mistakes may give the same direction at this step
-            return f"{message}. It looks like {'; or '.join(found)}"
+            return f"{message}. It looks like {'; or '.join(text for _, text in found)}", found[0][0]
         if g @ d >= 0:
-            return f"{message}: it is not a descent direction (gᵀd ≥ 0); compare with {self.rule.formula}"
-        return f"{message}; compare your code with {self.rule.formula}"
+            return (f"{message}: it is not a descent direction (gᵀd ≥ 0); compare with {self.rule.formula}",
+                    None)
+        return f"{message}; compare your code with {self.rule.formula}", None
 
 
 @contextlib.contextmanager
@@ -314,8 +324,10 @@ def _spying(fn: Callable, spy: _Spy) -> Iterator[None]:
         yield
 
 
-def _follow(fn: Callable, problem: Problem, rule: DirectionRule, kwargs: dict, reveal: bool) -> str | None:
-    """Run the student's solver on ``problem`` with its line searches followed; what is wrong, or None."""
+def _follow(fn: Callable, problem: Problem, rule: DirectionRule, kwargs: dict,
+            reveal: bool) -> tuple[str, str | None] | None:
+    """Run the student's solver on ``problem`` with its line searches followed; what is
+    wrong and the slug of the known mistake it is (or None), or None if nothing is."""
     __tracebackhide__ = True  # IPython shows the student's frames, not the checker's
     name = rule.method
     tol, maxiter = kwargs.get("tol", 1e-6), kwargs.get("maxiter", 2000)
@@ -335,14 +347,17 @@ def _follow(fn: Callable, problem: Problem, rule: DirectionRule, kwargs: dict, r
     g_norm = float(np.linalg.norm(problem.grad(x))) if np.all(np.isfinite(x)) else np.inf
     if spy.steps == 0 and (n_iter > 0 or g_norm > tol):
         return (f"{name} never called the provided strong_wolfe: take every step with "
-                "`step = strong_wolfe(f, grad, x, d)` and move to `step.x` (the check follows these calls)")
+                "`step = strong_wolfe(f, grad, x, d)` and move to `step.x` (the check follows these calls)",
+                "own-line-search")
     if not distance(x, spy.x) <= 1e-12:
-        return f"{name} returns an x other than the point its last line search reached"
+        return f"{name} returns an x other than the point its last line search reached", "wrong-x-returned"
     if n_iter != spy.steps:
         counts = f" (n_iter = {n_iter} after {spy.steps} line searches)" if reveal else ""
-        return f"{name} returns a wrong n_iter{counts}: n_iter is the number of iterations (line searches) taken"
+        return (f"{name} returns a wrong n_iter{counts}: n_iter is the number of iterations (line searches) "
+                "taken", "wrong-n-iter")
     if n_iter < maxiter and g_norm > tol * (1 + STOP_BAND) and not spy.stalled:
-        return f"{name} stops with ‖g‖ > tol before maxiter iterations: iterate until ‖g‖ ≤ tol or maxiter iterations"
+        return (f"{name} stops with ‖g‖ > tol before maxiter iterations: iterate until ‖g‖ ≤ tol or maxiter "
+                "iterations", "stops-early")
     return None
 
 
@@ -370,9 +385,10 @@ def _check_line_search_solver(fn: Callable, rule_for: Callable[[int], DirectionR
     for problem, kwargs in _problems(seed):
         verdict = _follow(fn, problem, rule_for(len(problem.x0)), kwargs, reveal)
         if verdict is not None:
+            what, slug = verdict
             where = problem.name if reveal else "a test problem"
             tail = "" if reveal else f"\n{HIDDEN_NOTE}"
-            raise CheckFailed(f"{name} on {where}: {verdict}.{tail}")
+            raise CheckFailed(f"{name} on {where}: {what}.{tail}", mistake_id(name, slug))
 
 
 def check_nonlinear_cg(fn: Callable, seed: int = 0, reveal: bool = True) -> None:

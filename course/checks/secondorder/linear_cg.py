@@ -18,7 +18,7 @@ import numpy as np
 
 from course import secondorder
 from course.checks.common import HIDDEN_NOTE, Case, Exercise, Mistake, calling, distance, show, verify
-from course.checks.failure import CheckFailed
+from course.checks.failure import CheckFailed, mistake_id
 from course.checks.secondorder.shared import solver_outputs, spd, start, unchanged
 from course.problems import Quadratic
 
@@ -50,17 +50,17 @@ CG_ITERATIONS = Exercise(
     scalar=True,
     mistakes=(
         Mistake("n is only a bound: " + _POLYNOMIAL + ", so count the roots p needs",
-                lambda lam, c: len(lam)),
+                lambda lam, c: len(lam), slug="dimension"),
         Mistake("an eigenvalue whose eigenvector r₀ has no component along (c_i = 0) costs no iteration: "
                 "that eigenvector never enters the Krylov space span{r₀, A r₀, A² r₀, …}",
-                lambda lam, c: _distinct(lam)),
+                lambda lam, c: _distinct(lam), slug="all-distinct"),
         Mistake("a repeated eigenvalue costs one iteration, not one per eigenvector: one root of p "
                 "removes every component with that eigenvalue",
-                lambda lam, c: int(np.count_nonzero(c))),
+                lambda lam, c: int(np.count_nonzero(c)), slug="count-nonzero"),
         Mistake("an off-by-one: " + _POLYNOMIAL + ", and a polynomial of degree k can vanish at k points",
-                lambda lam, c: cg_iterations_exact(lam, c) + 1),
+                lambda lam, c: cg_iterations_exact(lam, c) + 1, slug="plus-one"),
         Mistake("an off-by-one: " + _POLYNOMIAL + "; p(0) = 1 takes no root, so k roots need degree k",
-                lambda lam, c: max(cg_iterations_exact(lam, c) - 1, 0)),
+                lambda lam, c: max(cg_iterations_exact(lam, c) - 1, 0), slug="minus-one"),
     ),
 )
 
@@ -137,19 +137,22 @@ def _cg_reference(A: np.ndarray, b: np.ndarray, x0: np.ndarray | None = None, to
 
 CG_MISTAKES = (
     Mistake("the residual is recomputed with the wrong sign: r ← r − α A d",
-            lambda *a, **k: _cg(*a, **k, residual_sign=1.0)),
+            lambda *a, **k: _cg(*a, **k, residual_sign=1.0), slug="residual-wrong-sign"),
     Mistake("β is inverted: β = r_{k+1}ᵀr_{k+1} / r_kᵀr_k (new over old)",
-            lambda *a, **k: _cg(*a, **k, beta_inverted=True)),
-    Mistake("α misses A: α = r_kᵀr_k / d_kᵀA d_k", lambda *a, **k: _cg(*a, **k, alpha_without_A=True)),
+            lambda *a, **k: _cg(*a, **k, beta_inverted=True), slug="beta-inverted"),
+    Mistake("α misses A: α = r_kᵀr_k / d_kᵀA d_k", lambda *a, **k: _cg(*a, **k, alpha_without_A=True),
+            slug="alpha-without-a"),
     Mistake("the direction is never updated with β (d ← r is steepest descent); "
-            "d ← r + β d makes the directions conjugate", lambda *a, **k: _cg(*a, **k, steepest=True)),
+            "d ← r + β d makes the directions conjugate", lambda *a, **k: _cg(*a, **k, steepest=True),
+            slug="steepest-descent"),
     Mistake("the stopping test is absolute (‖r‖ ≤ tol); it is relative to the right-hand side, "
-            "‖r‖ ≤ tol·‖b‖", lambda *a, **k: _cg(*a, **k, absolute=True)),
-    Mistake("r₀ = b ignores x0: the first residual is r₀ = b − A x0", lambda *a, **k: _cg(*a, **k, r0_is_b=True)),
+            "‖r‖ ≤ tol·‖b‖", lambda *a, **k: _cg(*a, **k, absolute=True), slug="absolute-tolerance"),
+    Mistake("r₀ = b ignores x0: the first residual is r₀ = b − A x0", lambda *a, **k: _cg(*a, **k, r0_is_b=True),
+            slug="r0-is-b"),
     Mistake("x0 is ignored: the iteration must start from x0 when it is given",
-            lambda *a, **k: _cg(*a, **k, ignore_x0=True)),
+            lambda *a, **k: _cg(*a, **k, ignore_x0=True), slug="ignores-x0"),
     Mistake("n_iter counts one iteration too many: it is the number of steps taken",
-            lambda *a, **k: _cg(*a, **k, count_extra=1)),
+            lambda *a, **k: _cg(*a, **k, count_extra=1), slug="count-off-by-one"),
 )
 
 _CG_FORMULA = ("r₀ = b − Ax₀, d₀ = r₀;  α = rᵀr / dᵀAd;  x ← x + αd;  r ← r − αAd;  "
@@ -229,12 +232,12 @@ def _cg_call(fn: Callable, case: _CGCase, reveal: bool) -> tuple[np.ndarray, int
     return solver_outputs("conjugate_gradient", result, len(case.b))
 
 
-def _cg_diagnosis(case: _CGCase, x: np.ndarray, n_iter: int) -> str | None:
+def _cg_diagnosis(case: _CGCase, x: np.ndarray, n_iter: int) -> Mistake | None:
     for mistake in CG_MISTAKES:
         with np.errstate(all="ignore"):
             x_m, n_m = mistake.implementation(case.A, case.b, **case.kwargs)
         if n_m == n_iter and distance(x, x_m) <= 1e-6:
-            return mistake.diagnosis
+            return mistake
     return None
 
 
@@ -255,8 +258,8 @@ def check_conjugate_gradient(fn: Callable, seed: int = 0, reveal: bool = True) -
         if verdict is None:
             continue
         lines = [f"conjugate_gradient {verdict}, {case.label}."]
-        diagnosis = _cg_diagnosis(case, x, n_iter)
-        lines.append(f"It looks like {diagnosis}." if diagnosis else
+        mistake = _cg_diagnosis(case, x, n_iter)
+        lines.append(f"It looks like {mistake.diagnosis}." if mistake else
                      f"This matches none of the common mistakes the check knows; compare your code with "
                      f"{_CG_FORMULA}.")
         x_ref, nit_ref = _cg_reference(case.A, case.b, **case.kwargs)
@@ -274,7 +277,7 @@ def check_conjugate_gradient(fn: Callable, seed: int = 0, reveal: bool = True) -
                       f"       got x = {show(x)} after n_iter = {n_iter}"]
         else:
             lines.append(HIDDEN_NOTE)
-        raise CheckFailed("\n".join(lines))
+        raise CheckFailed("\n".join(lines), mistake_id("conjugate_gradient", mistake.slug if mistake else None))
 
 
 __all__ = ["check_cg_iterations", "check_conjugate_gradient", "cg_iterations_exact"]

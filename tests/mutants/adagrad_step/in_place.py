@@ -1,5 +1,6 @@
 """Accumulates r in place."""
 # diagnosis: modified its argument `r` in place
+# mistake: adagrad_step/in-place
 
 import numpy as np
 

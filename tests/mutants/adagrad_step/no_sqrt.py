@@ -1,5 +1,6 @@
 """Forgot the square root."""
 # diagnosis: the square root is missing
+# mistake: adagrad_step/no-sqrt
 
 
 def adagrad_step(theta, r, g, lr, delta=1e-7):

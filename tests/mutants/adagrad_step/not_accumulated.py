@@ -1,5 +1,6 @@
 """r is not accumulated: uses only the current g*g."""
 # diagnosis: r is not accumulated
+# mistake: adagrad_step/not-accumulated
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """r is updated after the step (the step uses the old r)."""
 # diagnosis: r is updated after the step
+# mistake: adagrad_step/r-updated-after-step
 
 import numpy as np
 

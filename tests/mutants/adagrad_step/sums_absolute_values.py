@@ -1,5 +1,6 @@
 """Sums |g| and divides by it: scale-free steps, but shrinking like 1/t."""
 # diagnosis: r sums |g| and the step divides by r
+# mistake: adagrad_step/sums-absolute-values
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Returns (r, theta) instead of (theta, r)."""
 # diagnosis: the returned values are in the wrong order
+# mistake: adagrad_step/swapped-returns
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """delta inside the square root."""
 # diagnosis: δ is inside the square root
+# mistake: adam_step/delta-inside-sqrt
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Updates the moments in place."""
 # diagnosis: modified its argument `s` in place
+# mistake: adam_step/in-place
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Returns (theta, r, s) instead of (theta, s, r)."""
 # diagnosis: the returned values are in the wrong order
+# mistake: adam_step/swapped-returns
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Squared gradient in s and raw gradient in r."""
 # diagnosis: the moments are swapped
+# mistake: adam_step/moments-swapped
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Adam without bias correction."""
 # diagnosis: without bias correction
+# mistake: adam_step/no-bias-correction
 
 import numpy as np
 

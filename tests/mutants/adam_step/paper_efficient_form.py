@@ -1,5 +1,6 @@
 """The Adam paper's "efficient" form: bias correction folded into the step size, so δ is added to √r, not √r̂."""
 # diagnosis: the Adam paper's "efficient" form
+# mistake: adam_step/paper-efficient-form
 
 import numpy as np
 

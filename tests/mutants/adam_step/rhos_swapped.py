@@ -1,5 +1,6 @@
 """rho1 and rho2 swapped."""
 # diagnosis: ρ₁ and ρ₂ are swapped
+# mistake: adam_step/rhos-swapped
 
 import numpy as np
 

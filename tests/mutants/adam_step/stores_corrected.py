@@ -1,5 +1,6 @@
 """Stores the bias-corrected moments as the state."""
 # diagnosis: the bias-corrected ŝ and r̂ are stored as the state
+# mistake: adam_step/stores-corrected
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Increments t as in the book's pseudocode, so the correction uses t + 1."""
 # diagnosis: the bias correction uses t + 1
+# mistake: adam_step/t-plus-one
 
 import numpy as np
 

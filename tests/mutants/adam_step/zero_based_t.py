@@ -1,5 +1,6 @@
 """Bias correction with t - 1 (a 0-based step number)."""
 # diagnosis: the bias correction uses t − 1 (a 0-based t)
+# mistake: adam_step/zero-based-t
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.challenges.batch_size_for_error
+# mistake: batch_size_for_error/calls-reference
 
 
 def batch_size_for_error(sigma, error):

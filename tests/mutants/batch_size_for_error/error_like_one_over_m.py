@@ -1,5 +1,6 @@
 """Takes the standard error to fall like σ/m."""
 # diagnosis: the error is taken to fall like σ/m
+# mistake: batch_size_for_error/error-like-one-over-m
 
 import math
 

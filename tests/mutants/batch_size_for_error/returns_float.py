@@ -1,5 +1,6 @@
 """Returns np.ceil's float instead of an int."""
 # diagnosis: must return m as an int
+# mistake: batch_size_for_error/wrong-return-type
 
 import numpy as np
 

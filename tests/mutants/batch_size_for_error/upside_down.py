@@ -1,5 +1,6 @@
 """Puts the target error above σ."""
 # diagnosis: the ratio is upside down
+# mistake: batch_size_for_error/upside-down
 
 import math
 

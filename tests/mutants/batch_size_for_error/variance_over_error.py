@@ -1,5 +1,6 @@
 """Divides the variance σ² by the standard error."""
 # diagnosis: σ²/error mixes a variance with a standard deviation
+# mistake: batch_size_for_error/variance-over-error
 
 import math
 

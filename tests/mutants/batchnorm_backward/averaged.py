@@ -1,5 +1,6 @@
 """Averages dγ and dβ over the batch instead of summing them."""
 # diagnosis: dγ and dβ are averaged over the batch
+# mistake: batchnorm_backward/averaged
 
 
 def batchnorm_backward(dout, cache):

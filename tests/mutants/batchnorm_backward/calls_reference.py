@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.batchnorm.batchnorm_backward
+# mistake: batchnorm_backward/calls-reference
 
 
 def batchnorm_backward(dout, cache):

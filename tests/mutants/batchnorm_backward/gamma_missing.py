@@ -1,5 +1,6 @@
 """Forgets the factor γ in dx."""
 # diagnosis: γ is missing from dx
+# mistake: batchnorm_backward/gamma-missing
 
 
 def batchnorm_backward(dout, cache):

@@ -1,5 +1,6 @@
 """Centres dout in place."""
 # diagnosis: modified its argument `dout` in place
+# mistake: batchnorm_backward/in-place
 
 
 def batchnorm_backward(dout, cache):

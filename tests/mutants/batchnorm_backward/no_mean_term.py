@@ -1,5 +1,6 @@
 """Leaves out the path through μ: no −mean(dout) term in dx."""
 # diagnosis: the mean's contribution to dx is missing
+# mistake: batchnorm_backward/no-mean-term
 
 
 def batchnorm_backward(dout, cache):

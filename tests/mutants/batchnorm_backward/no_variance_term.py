@@ -1,5 +1,6 @@
 """Leaves out the path through σ: no −x̂ mean(dout ⊙ x̂) term in dx."""
 # diagnosis: the variance's contribution to dx is missing
+# mistake: batchnorm_backward/no-variance-term
 
 
 def batchnorm_backward(dout, cache):

@@ -1,5 +1,6 @@
 """Returns dγ and dβ per example, not summed over the batch."""
 # diagnosis: dγ and dβ are not summed over the batch
+# mistake: batchnorm_backward/not-summed
 
 
 def batchnorm_backward(dout, cache):

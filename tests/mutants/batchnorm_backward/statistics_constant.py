@@ -1,5 +1,6 @@
 """Treats μ and σ as constants: dx = γ dout/σ."""
 # diagnosis: dx treats μ and σ as constants
+# mistake: batchnorm_backward/statistics-constant
 
 
 def batchnorm_backward(dout, cache):

@@ -1,5 +1,6 @@
 """A right backward pass for a forward pass with the unbiased variance."""
 # diagnosis: fix batchnorm_forward first
+# mistake: batchnorm_backward/wrong-forward
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.batchnorm.batchnorm_forward
+# mistake: batchnorm_forward/calls-reference
 
 
 def batchnorm_forward(x, gamma, beta, eps=1e-5):

@@ -1,5 +1,6 @@
 """Puts δ outside the square root: (x − μ)/(σ + δ)."""
 # diagnosis: δ (eps) is outside the square root
+# mistake: batchnorm_forward/eps-outside-sqrt
 
 import numpy as np
 

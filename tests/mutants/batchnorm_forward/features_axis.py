@@ -1,5 +1,6 @@
 """Normalizes each row over its features (axis=1, keepdims), layer-norm style."""
 # diagnosis: x is normalized over the features instead of the batch
+# mistake: batchnorm_forward/features-axis
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Takes the statistics over axis=1 without keepdims (a broadcasting error when m ≠ n)."""
 # diagnosis: the statistics are taken over the features (axis=1) instead of over the batch
+# mistake: batchnorm_forward/features-axis
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Scales by β and shifts by γ."""
 # diagnosis: γ and β are swapped
+# mistake: batchnorm_forward/gamma-beta-swapped
 
 import numpy as np
 

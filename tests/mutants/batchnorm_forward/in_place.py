@@ -1,5 +1,6 @@
 """Centres x in place (x -= μ)."""
 # diagnosis: modified its argument `x` in place
+# mistake: batchnorm_forward/in-place
 
 import numpy as np
 

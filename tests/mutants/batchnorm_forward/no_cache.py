@@ -1,5 +1,6 @@
 """Returns the output alone, without the cache."""
 # diagnosis: must return a pair (out, cache), got a single ndarray
+# mistake: batchnorm_forward/wrong-return-type
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Divides by the variance σ² + δ instead of σ."""
 # diagnosis: the square root is missing
+# mistake: batchnorm_forward/no-sqrt
 
 
 def batchnorm_forward(x, gamma, beta, eps=1e-5):

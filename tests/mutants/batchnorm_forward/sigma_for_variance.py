@@ -1,5 +1,6 @@
 """Takes σ = x.std() and then √(σ + δ): the root twice."""
 # diagnosis: the root was taken twice
+# mistake: batchnorm_forward/sigma-for-variance
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Normalizes with the unbiased variance (ddof=1)."""
 # diagnosis: the unbiased variance is used in training
+# mistake: batchnorm_forward/unbiased-variance
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Normalizes with the batch's statistics, as in training."""
 # diagnosis: batch statistics are used at inference
+# mistake: batchnorm_inference/batch-statistics
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Puts δ outside the square root."""
 # diagnosis: δ (eps) is outside the square root
+# mistake: batchnorm_inference/eps-outside-sqrt
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Folds into a ⊙ x + b, with the shift b = β − γ ⊙ μ̄ (σ̄ forgotten in the shift)."""
 # diagnosis: the shift of the affine map is β − γ ⊙ μ̄
+# mistake: batchnorm_inference/folded-shift-gamma-only
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Folds into a ⊙ x + b, with the shift b = β + a ⊙ μ̄."""
 # diagnosis: the shift of the affine map has the wrong sign
+# mistake: batchnorm_inference/folded-shift-sign
 import numpy as np
 
 

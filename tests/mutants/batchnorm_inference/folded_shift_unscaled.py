@@ -1,5 +1,6 @@
 """Folds into a ⊙ x + b, with the shift b = β − μ̄ (the mean not scaled)."""
 # diagnosis: the shift of the affine map is β − μ̄
+# mistake: batchnorm_inference/folded-shift-unscaled
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Takes the running σ̄ = √running_var and puts it under the root again."""
 # diagnosis: the root was taken twice
+# mistake: batchnorm_inference/sigma-for-variance
 
 import numpy as np
 

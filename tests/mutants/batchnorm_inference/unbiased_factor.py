@@ -1,5 +1,6 @@
 """Applies the unbiased factor m/(m − 1) to the running variance at inference."""
 # diagnosis: the unbiased factor m/(m − 1) is applied at inference
+# mistake: batchnorm_inference/unbiased-factor
 
 import numpy as np
 

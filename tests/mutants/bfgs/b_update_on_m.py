@@ -1,5 +1,6 @@
 """Updates M with the formula for B."""
 # diagnosis: is applied to M
+# mistake: bfgs/b-update
 
 import numpy as np
 

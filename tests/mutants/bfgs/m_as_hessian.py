@@ -1,5 +1,6 @@
 """Solves M d = -g, treating M as the Hessian rather than its inverse."""
 # diagnosis: M is used as the Hessian
+# mistake: bfgs/b-update
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """rho = 1/(s's)."""
 # diagnosis: ρ = 1/(sᵀs) in the update
+# mistake: bfgs/rho-s-s
 
 import numpy as np
 

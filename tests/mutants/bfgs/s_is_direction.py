@@ -1,5 +1,6 @@
 """Uses the direction d as s instead of the step alpha d."""
 # diagnosis: s is the direction d
+# mistake: bfgs/s-is-direction
 
 import numpy as np
 

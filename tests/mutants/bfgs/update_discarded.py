@@ -1,5 +1,6 @@
 """Computes the update but never stores it in M."""
 # diagnosis: M is never updated
+# mistake: bfgs/not-updated
 
 import numpy as np
 

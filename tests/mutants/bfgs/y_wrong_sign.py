@@ -1,5 +1,6 @@
 """y = g_old - g_new, so y's < 0 and M is never updated."""
 # diagnosis: take y = g_{k+1} − g_k: with the other sign yᵀs < 0
+# mistake: bfgs/not-updated
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Applies the update of B (the Hessian approximation) to its inverse M."""
 # diagnosis: the update of B (the Hessian approximation), B + yyᵀ/yᵀs − BssᵀB/sᵀBs, is applied to its inverse M
+# mistake: bfgs_inverse_update/b-update
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Updates M in place (M += ...)."""
 # diagnosis: modified its argument `M` in place
+# mistake: bfgs_inverse_update/in-place
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Forgets the + rho s s' term."""
 # diagnosis: the term + ρ s sᵀ is missing
+# mistake: bfgs_inverse_update/missing-ss
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Updates even when y's <= 0."""
 # diagnosis: no curvature check
+# mistake: bfgs_inverse_update/no-curvature-check
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """rho = 1/(s's) instead of 1/(y's)."""
 # diagnosis: ρ = 1/(sᵀs)
+# mistake: bfgs_inverse_update/rho-s-s
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Skips the update only when y's < 0, dividing by zero when y's = 0."""
 # diagnosis: when yᵀs = 0 exactly
+# mistake: bfgs_inverse_update/no-curvature-check
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """(I - rho y s') M (I - rho s y'): the outer products transposed."""
 # diagnosis: the outer products are transposed
+# mistake: bfgs_inverse_update/transposed
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Counts every distinct eigenvalue, also those r0 has no component along."""
 # diagnosis: costs no iteration
+# mistake: cg_iterations/all-distinct
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Runs the course's conjugate_gradient on a diagonal system with these eigenvalues."""
 # diagnosis: the course's reference code
+# mistake: cg_iterations/calls-reference
 
 import numpy as np
 

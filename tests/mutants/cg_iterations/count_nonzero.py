@@ -1,5 +1,6 @@
 """Counts the eigenvectors r0 touches, repeated eigenvalues once each."""
 # diagnosis: a repeated eigenvalue costs one iteration
+# mistake: cg_iterations/count-nonzero
 
 import numpy as np
 

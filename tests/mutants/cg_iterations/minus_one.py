@@ -1,5 +1,6 @@
 """One less: counts p(0) = 1 as a root."""
 # diagnosis: p(0) = 1 takes no root
+# mistake: cg_iterations/minus-one
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Clips each component to [−max_norm, max_norm]."""
 # diagnosis: each component is clipped to [−max_norm, max_norm]
+# mistake: clip_by_norm/clips-components
 
 import numpy as np
 

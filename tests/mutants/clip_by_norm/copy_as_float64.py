@@ -1,5 +1,6 @@
 """Returns an unclipped gradient as a new float64 array (np.array(g, dtype=float))."""
 # diagnosis: returned g as float64 for float32 inputs; keep the inputs' dtype
+# mistake: clip_by_norm/wrong-dtype
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Divides by max_norm instead of multiplying by max_norm / ‖g‖."""
 # diagnosis: g is divided by max_norm
+# mistake: clip_by_norm/divides-by-max-norm
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Rescales g in place."""
 # diagnosis: modified its argument `g` in place
+# mistake: clip_by_norm/in-place
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Returns nothing when the gradient is short enough (the else branch is missing)."""
 # diagnosis: returned None for g (is `return` missing?)
+# mistake: clip_by_norm/missing-return
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Clips each row of a matrix on its own."""
 # diagnosis: each row is clipped on its own
+# mistake: clip_by_norm/per-row
 
 import numpy as np
 

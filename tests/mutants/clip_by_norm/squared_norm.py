@@ -1,5 +1,6 @@
 """Divides by the squared norm."""
 # diagnosis: the norm is squared
+# mistake: clip_by_norm/squared-norm
 
 import numpy as np
 

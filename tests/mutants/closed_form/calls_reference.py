@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.secondorder.newton.steepest_descent_exact
+# mistake: closed_form/calls-reference
 
 import numpy as np
 

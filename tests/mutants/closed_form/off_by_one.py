@@ -1,5 +1,6 @@
 """Starts counting at k = 1 for (b, 1)."""
 # diagnosis: an off-by-one in k
+# mistake: closed_form/off-by-one
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Uses rho^(2k), the rate of f, for the iterates."""
 # diagnosis: ρ²ᵏ is the rate of f
+# mistake: closed_form/rate-of-f
 
 import numpy as np
 

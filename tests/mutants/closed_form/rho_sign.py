@@ -1,5 +1,6 @@
 """rho = (1 - b)/(1 + b), positive: the wrong sign."""
 # diagnosis: ρ has the wrong sign
+# mistake: closed_form/rho-sign
 
 import numpy as np
 

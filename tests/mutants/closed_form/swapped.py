@@ -1,5 +1,6 @@
 """Returns [y_k, x_k]."""
 # diagnosis: the coordinates are swapped
+# mistake: closed_form/swapped
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """x_k = rho^k, without the factor b."""
 # diagnosis: x_k misses the factor b
+# mistake: closed_form/x-without-b
 
 import numpy as np
 

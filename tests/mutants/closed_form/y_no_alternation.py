@@ -1,5 +1,6 @@
 """y_k = rho^k: the alternating sign is lost."""
 # diagnosis: the sign of y alternates
+# mistake: closed_form/y-no-alternation
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Stops when ||r|| <= tol, not tol ||b||."""
 # diagnosis: the stopping test is absolute
+# mistake: conjugate_gradient/absolute-tolerance
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """alpha = r'r / d'd: the A is missing."""
 # diagnosis: α misses A
+# mistake: conjugate_gradient/alpha-without-a
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """beta = r_old'r_old / r_new'r_new, upside down."""
 # diagnosis: β is inverted
+# mistake: conjugate_gradient/beta-inverted
 
 import numpy as np
 

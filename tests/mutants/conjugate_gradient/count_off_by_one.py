@@ -1,5 +1,6 @@
 """Counts one iteration too many."""
 # diagnosis: n_iter counts one iteration too many
+# mistake: conjugate_gradient/count-off-by-one
 
 import numpy as np
 

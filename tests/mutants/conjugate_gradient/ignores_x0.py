@@ -1,5 +1,6 @@
 """Ignores x0: always starts from zero."""
 # diagnosis: x0 is ignored
+# mistake: conjugate_gradient/ignores-x0
 
 import numpy as np
 

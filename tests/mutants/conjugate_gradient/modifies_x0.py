@@ -1,5 +1,6 @@
 """Updates the caller's x0 in place (x = x0, then x += ...)."""
 # diagnosis: modified its argument `x0` in place
+# mistake: conjugate_gradient/in-place
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Starts with r = b even when x0 is given."""
 # diagnosis: r₀ = b ignores x0
+# mistake: conjugate_gradient/r0-is-b
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """The residual is updated with the wrong sign: r + alpha A d."""
 # diagnosis: the residual is recomputed with the wrong sign
+# mistake: conjugate_gradient/residual-wrong-sign
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """d = r: the direction is never updated with beta."""
 # diagnosis: the direction is never updated with β
+# mistake: conjugate_gradient/steepest-descent
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.coordinate.coordinate_descent
+# mistake: coordinate_descent_step/calls-reference
 
 
 from course.coordinate import coordinate_descent

@@ -1,5 +1,6 @@
 """x₁ ← x₂/α instead of x₂/(1 + α)."""
 # diagnosis: It looks like x₁ ← x₂/α
+# mistake: coordinate_descent_step/divides-by-alpha
 import numpy as np
 
 

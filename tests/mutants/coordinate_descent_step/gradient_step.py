@@ -1,5 +1,6 @@
 """A gradient step with ε = 0.1 instead of exact minimization."""
 # diagnosis: it takes a gradient step
+# mistake: coordinate_descent_step/gradient-step
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Updates x in place."""
 # diagnosis: modified its argument `x` in place
+# mistake: coordinate_descent_step/in-place
 
 
 def coordinate_descent_step(x, alpha):

@@ -1,5 +1,6 @@
 """Jacobi: both coordinates from the old x."""
 # diagnosis: a Jacobi sweep
+# mistake: coordinate_descent_step/jacobi
 import numpy as np
 
 

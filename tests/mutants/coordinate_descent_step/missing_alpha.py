@@ -1,5 +1,6 @@
 """α is missing: x₁ ← x₂, x₂ ← x₁."""
 # diagnosis: α is missing
+# mistake: coordinate_descent_step/missing-alpha
 import numpy as np
 
 

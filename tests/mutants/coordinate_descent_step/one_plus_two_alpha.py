@@ -1,5 +1,6 @@
 """Drops the 2 of d(x₁ − x₂)²/dx₁: x₁ ← x₂/(1 + 2α)."""
 # diagnosis: It looks like x₁ ← x₂/(1 + 2α)
+# mistake: coordinate_descent_step/one-plus-two-alpha
 import numpy as np
 
 

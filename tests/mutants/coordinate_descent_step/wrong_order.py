@@ -1,5 +1,6 @@
 """Updates x₂ first, then x₁."""
 # diagnosis: the coordinates are updated in the wrong order
+# mistake: coordinate_descent_step/wrong-order
 import numpy as np
 
 

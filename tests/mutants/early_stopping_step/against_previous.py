@@ -1,5 +1,6 @@
 """Compares each loss with the previous one instead of the best so far."""
 # diagnosis: compared with the previous one rather than with the best so far
+# mistake: early_stopping_step/against-previous
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.challenges.early_stopping_step
+# mistake: early_stopping_step/calls-reference
 
 
 def early_stopping_step(val_losses, patience):

@@ -1,5 +1,6 @@
 """Returns stop as 0 or 1 instead of a bool."""
 # diagnosis: must return stop as a bool (True or False), got int
+# mistake: early_stopping_step/wrong-return-type
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Counts every evaluation without improvement, never resetting the count at a new best."""
 # diagnosis: is not reset when the loss improves
+# mistake: early_stopping_step/never-reset
 
 
 def early_stopping_step(val_losses, patience):

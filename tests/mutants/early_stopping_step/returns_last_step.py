@@ -1,5 +1,6 @@
 """Returns the last step instead of the best."""
 # diagnosis: returns the last step instead of the best
+# mistake: early_stopping_step/returns-last-step
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Off by one: counts the best evaluation too, so it stops one evaluation early."""
 # diagnosis: an off-by-one in the patience
+# mistake: early_stopping_step/off-by-one-patience
 
 import numpy as np
 

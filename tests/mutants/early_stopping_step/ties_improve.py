@@ -1,5 +1,6 @@
 """A loss equal to the best counts as an improvement (<=)."""
 # diagnosis: a loss equal to the best counts as an improvement
+# mistake: early_stopping_step/ties-improve
 
 
 def early_stopping_step(val_losses, patience):

@@ -1,5 +1,6 @@
 """Off by one: waits patience + 1 evaluations without improvement."""
 # diagnosis: an off-by-one in the patience
+# mistake: early_stopping_step/off-by-one-patience
 
 import numpy as np
 

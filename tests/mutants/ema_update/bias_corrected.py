@@ -1,5 +1,6 @@
 """Divides by 1 − α, as if it were Adam's bias correction at t = 1."""
 # diagnosis: it divides by 1 − α, a bias correction
+# mistake: ema_update/bias-corrected
 
 
 def ema_update(prev, theta, alpha):

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.ema
+# mistake: ema_update/calls-reference
 
 
 from course.optim import ema

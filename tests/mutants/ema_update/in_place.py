@@ -1,5 +1,6 @@
 """Updates prev in place."""
 # diagnosis: modified its argument `prev` in place
+# mistake: ema_update/in-place
 
 
 def ema_update(prev, theta, alpha):

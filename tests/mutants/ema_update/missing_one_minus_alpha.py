@@ -1,5 +1,6 @@
 """The factor 1 − α is missing: a sum, not an average."""
 # diagnosis: the factor 1 − α is missing
+# mistake: ema_update/missing-one-minus-alpha
 
 
 def ema_update(prev, theta, alpha):

@@ -1,5 +1,6 @@
 """The mean of the old average and θ, ignoring α."""
 # diagnosis: α is ignored
+# mistake: ema_update/plain-mean
 
 
 def ema_update(prev, theta, alpha):

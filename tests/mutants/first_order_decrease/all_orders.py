@@ -1,5 +1,6 @@
 """The actual change of ŷ after the step, every order included."""
 # diagnosis: it gives the whole change
+# mistake: first_order_decrease/all-orders
 import numpy as np
 
 

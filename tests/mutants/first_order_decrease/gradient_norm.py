@@ -1,5 +1,6 @@
 """ε‖g‖: the norm of the gradient instead of its square."""
 # diagnosis: it gives the norm ε‖g‖ of the gradient
+# mistake: first_order_decrease/gradient-norm
 import numpy as np
 
 

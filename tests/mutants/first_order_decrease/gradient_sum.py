@@ -1,5 +1,6 @@
 """ε Σ gᵢ: the gradient summed, not squared."""
 # diagnosis: it sums the gradient
+# mistake: first_order_decrease/gradient-sum
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """½ ε gᵀg: the ½ of the second-order term carried into the first."""
 # diagnosis: it has a factor ½
+# mistake: first_order_decrease/half
 import numpy as np
 
 

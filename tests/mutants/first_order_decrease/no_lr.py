@@ -1,5 +1,6 @@
 """gᵀg without ε."""
 # diagnosis: ε is missing
+# mistake: first_order_decrease/no-lr
 import numpy as np
 
 

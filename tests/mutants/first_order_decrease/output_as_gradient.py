@@ -1,5 +1,6 @@
 """Every gᵢ taken as ŷ = x ∏ w: the derivative forgets to drop wᵢ."""
 # diagnosis: gᵢ = ∂ŷ/∂wᵢ is taken as ŷ
+# mistake: first_order_decrease/output-as-gradient
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """x left outside the product before squaring: ε x Σ (∏_{k≠i} w_k)²."""
 # diagnosis: x is missing from the gradient, or not squared
+# mistake: first_order_decrease/x-not-squared
 import numpy as np
 
 

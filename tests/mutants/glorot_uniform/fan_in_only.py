@@ -1,5 +1,6 @@
 """Uses √(6/m), the fan-in only."""
 # diagnosis: it uses √(6/m), the fan-in only
+# mistake: glorot_uniform/fan-in-only
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Makes a generator of its own with a fixed seed instead of using rng."""
 # diagnosis: as if it made a generator of its own
+# mistake: glorot_uniform/fixed-seed
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Uses np.random's global functions instead of the provided rng."""
 # diagnosis: it uses np.random instead of the provided rng
+# mistake: glorot_uniform/global-random
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Glorot normal N(0, 2/(m + n)) instead of uniform (the right variance, the wrong distribution)."""
 # diagnosis: it draws from a normal distribution
+# mistake: glorot_uniform/normal
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """U(0, b): rng.random() scaled, without shifting to (−b, b)."""
 # diagnosis: returns no negative weights
+# mistake: glorot_uniform/positive-only
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """The misprinted bound 6/√(m + n)."""
 # diagnosis: it uses 6/√(m + n)
+# mistake: glorot_uniform/six-over-root
 import numpy as np
 
 

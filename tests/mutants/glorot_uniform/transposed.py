@@ -1,5 +1,6 @@
 """Returns the transposed shape (n, m)."""
 # diagnosis: the shape is transposed
+# mistake: glorot_uniform/transposed
 import numpy as np
 
 

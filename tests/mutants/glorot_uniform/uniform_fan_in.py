@@ -1,5 +1,6 @@
 """U(−1/√m, 1/√m), the fan-in initialization, instead of Glorot's."""
 # diagnosis: it draws from U(−1/√m, 1/√m), the fan-in initialization
+# mistake: glorot_uniform/uniform-fan-in
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Uses √(2/(m + n)), the standard deviation of the Glorot weights, as the bound."""
 # diagnosis: it uses the variance 2/(m + n) as the square of the bound
+# mistake: glorot_uniform/variance-as-bound
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """All weights zero: does not break the symmetry."""
 # diagnosis: returns equal weights
+# mistake: glorot_uniform/equal-weights
 import numpy as np
 
 

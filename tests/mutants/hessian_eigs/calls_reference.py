@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.challenges.hessian_eigs
+# mistake: hessian_eigs/calls-reference
 
 
 def hessian_eigs(w1, w2):

@@ -1,5 +1,6 @@
 """The cross term with the wrong sign."""
 # diagnosis: the cross term has the wrong sign
+# mistake: hessian_eigs/cross-sign
 
 import numpy as np
 

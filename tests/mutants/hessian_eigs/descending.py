@@ -1,5 +1,6 @@
 """The eigenvalues in descending order."""
 # diagnosis: the eigenvalues are in descending order
+# mistake: hessian_eigs/descending
 
 import numpy as np
 

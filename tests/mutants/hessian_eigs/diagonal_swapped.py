@@ -1,5 +1,6 @@
 """The diagonal entries swapped."""
 # diagnosis: the diagonal is swapped
+# mistake: hessian_eigs/diagonal-swapped
 
 import numpy as np
 

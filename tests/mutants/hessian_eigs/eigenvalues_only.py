@@ -1,5 +1,6 @@
 """Returns the eigenvalues only."""
 # diagnosis: must return a tuple (lam, U), got a single ndarray
+# mistake: hessian_eigs/wrong-return-type
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """The Hessian of ½(1 − w₁w₂)²."""
 # diagnosis: the Hessian is half the right one
+# mistake: hessian_eigs/half-hessian
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Forgets the product rule in the cross term: −2(1 − w₁w₂) only."""
 # diagnosis: the cross term misses the product rule
+# mistake: hessian_eigs/product-rule
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.challenges.largest_stable_lr
+# mistake: largest_stable_lr/calls-reference
 
 
 def largest_stable_lr(H):

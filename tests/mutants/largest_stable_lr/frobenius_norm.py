@@ -1,5 +1,6 @@
 """Takes np.linalg.norm(H) for the largest eigenvalue."""
 # diagnosis: np.linalg.norm(H) is the Frobenius norm
+# mistake: largest_stable_lr/frobenius-norm
 
 import numpy as np
 

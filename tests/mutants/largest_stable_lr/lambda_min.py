@@ -1,5 +1,6 @@
 """Uses the smallest eigenvalue."""
 # diagnosis: 2/λ_min keeps only the flattest coordinate stable
+# mistake: largest_stable_lr/lambda-min
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Stops where the steepest coordinate starts to zig-zag."""
 # diagnosis: 1/λ_max is where the steepest coordinate starts to flip sign
+# mistake: largest_stable_lr/one-over-lambda-max
 
 import numpy as np
 

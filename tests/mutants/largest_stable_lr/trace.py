@@ -1,5 +1,6 @@
 """Divides by the trace."""
 # diagnosis: the trace is the sum of all eigenvalues
+# mistake: largest_stable_lr/trace
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.largest_stable_momentum_lr
+# mistake: largest_stable_momentum_lr/calls-reference
 
 
 from course.optim import largest_stable_momentum_lr as _ref

@@ -1,5 +1,6 @@
 """Nesterov momentum's limit."""
 # diagnosis: Nesterov momentum's limit
+# mistake: largest_stable_momentum_lr/nesterov
 
 
 def largest_stable_momentum_lr(lam, alpha):

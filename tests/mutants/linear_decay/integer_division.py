@@ -1,5 +1,6 @@
 """alpha computed with integer division k // tau."""
 # diagnosis: computed with integer division
+# mistake: linear_decay/integer-division
 
 
 def linear_decay(k, eps0, eps_tau, tau):

@@ -1,5 +1,6 @@
 """No clamp after tau: the rate keeps decaying and turns negative."""
 # diagnosis: keeps decaying after step τ (no clamp)
+# mistake: linear_decay/no-clamp
 
 
 def linear_decay(k, eps0, eps_tau, tau):

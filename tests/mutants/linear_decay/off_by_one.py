@@ -1,5 +1,6 @@
 """Off-by-one: alpha = (k + 1) / tau."""
 # diagnosis: an off-by-one in α
+# mistake: linear_decay/off-by-one
 
 
 def linear_decay(k, eps0, eps_tau, tau):

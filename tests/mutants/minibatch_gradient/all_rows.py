@@ -1,5 +1,6 @@
 """Uses all rows instead of the minibatch's."""
 # diagnosis: uses all N rows instead of the minibatch's rows
+# mistake: minibatch_gradient/all-rows
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.challenges.minibatch_gradient
+# mistake: minibatch_gradient/calls-reference
 
 
 def minibatch_gradient(X, y, theta, idx):

@@ -1,5 +1,6 @@
 """Divides the sum by N, the number of all examples, instead of by m."""
 # diagnosis: the sum is divided by N
+# mistake: minibatch_gradient/divided-by-n
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Builds the result in float64, so float32 inputs come back as float64."""
 # diagnosis: returned g as float64 for float32 inputs
+# mistake: minibatch_gradient/wrong-dtype
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Uses the gradient for labels ±1, −y σ(−y z) x, with labels 0/1."""
 # diagnosis: the formula for labels ±1, −y σ(−y z) x, is used with labels 0/1
+# mistake: minibatch_gradient/pm-one-formula
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Turns the labels into ±1 and uses them in the formula for labels 0/1."""
 # diagnosis: the labels were turned into ±1
+# mistake: minibatch_gradient/pm-one-labels
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """(y − σ(z)) x: the gradient of the log-likelihood, not of the loss."""
 # diagnosis: the sign is wrong
+# mistake: minibatch_gradient/sign-error
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Sums the per-example gradients instead of averaging them."""
 # diagnosis: are summed, not averaged
+# mistake: minibatch_gradient/sum-not-mean
 
 import numpy as np
 

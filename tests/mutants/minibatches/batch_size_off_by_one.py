@@ -1,5 +1,6 @@
 """Batches of batch_size - 1 indices (slice off by one)."""
 # diagnosis: has the wrong batch size: every batch must hold batch_size indices
+# mistake: minibatches/irregular-batch-sizes
 
 
 def minibatches(n, batch_size, rng):

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.minibatches
+# mistake: minibatches/calls-reference
 
 
 def minibatches(n, batch_size, rng):

@@ -1,5 +1,6 @@
 """Drops the last partial batch."""
 # diagnosis: drops the last partial batch
+# mistake: minibatches/drops-last-batch
 
 
 def minibatches(n, batch_size, rng):

@@ -1,5 +1,6 @@
 """Ignores rng and shuffles with a generator of fixed seed."""
 # diagnosis: ignores rng: generators with different seeds gave the same batches
+# mistake: minibatches/fixed-seed
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Ignores rng and shuffles with NumPy's global random state."""
 # diagnosis: ignores rng: two generators with the same seed gave different batches
+# mistake: minibatches/global-random
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Not shuffled: batches in sorted order."""
 # diagnosis: is not shuffled
+# mistake: minibatches/not-shuffled
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Collects the batches in a list and returns it instead of yielding them."""
 # diagnosis: returned a list; it must be a generator
+# mistake: minibatches/returns-list
 
 
 def minibatches(n, batch_size, rng):

@@ -1,5 +1,6 @@
 """Shuffles only the order of the batches, not the indices."""
 # diagnosis: shuffles only the order of the batches
+# mistake: minibatches/shuffles-batch-order
 
 import numpy as np
 

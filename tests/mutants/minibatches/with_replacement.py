@@ -1,5 +1,6 @@
 """Samples with replacement: indices repeat within an epoch."""
 # diagnosis: samples with replacement
+# mistake: minibatches/with-replacement
 
 
 def minibatches(n, batch_size, rng):

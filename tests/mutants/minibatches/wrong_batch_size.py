@@ -1,5 +1,6 @@
 """Makes batch_size batches instead of batches of batch_size indices."""
 # diagnosis: makes batch_size batches instead of batches of batch_size indices
+# mistake: minibatches/wrong-batch-size
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.momentum_rate
+# mistake: momentum_rate/calls-reference
 
 
 from course.optim import momentum_rate as _ref

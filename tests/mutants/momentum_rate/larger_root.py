@@ -1,5 +1,6 @@
 """The larger real root, not the one of larger modulus."""
 # diagnosis: the larger root is not the larger modulus
+# mistake: momentum_rate/larger-root
 
 import math
 

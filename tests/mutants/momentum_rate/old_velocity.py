@@ -1,5 +1,6 @@
 """The matrix of theta <- theta + v with the old velocity: [[1, 1], [-lr lam, alpha]]."""
 # diagnosis: θ is updated with the old velocity
+# mistake: momentum_rate/old-velocity
 
 import numpy as np
 

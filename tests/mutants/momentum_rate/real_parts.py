@@ -1,5 +1,6 @@
 """np.roots of the characteristic polynomial, then the largest |real part|."""
 # diagnosis: the real parts of complex eigenvalues instead of their moduli
+# mistake: momentum_rate/real-parts
 
 import numpy as np
 

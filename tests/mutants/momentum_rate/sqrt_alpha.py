@@ -1,5 +1,6 @@
 """sqrt(alpha) in every regime, real eigenvalues included."""
 # diagnosis: √α is the rate only when the eigenvalues are complex
+# mistake: momentum_rate/sqrt-alpha
 
 import math
 

@@ -1,5 +1,6 @@
 """z times its conjugate: the squared modulus."""
 # diagnosis: this is |z|²
+# mistake: momentum_rate/squared-modulus
 
 import cmath
 

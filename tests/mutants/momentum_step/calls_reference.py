@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.momentum_step
+# mistake: momentum_step/calls-reference
 
 
 from course.optim import momentum_step as _ref

@@ -1,5 +1,6 @@
 """alpha is missing: v <- v - lr g."""
 # diagnosis: α is missing
+# mistake: momentum_step/missing-alpha
 
 
 def momentum_step(theta, v, g, lr, alpha):

@@ -1,5 +1,6 @@
 """theta is updated with the old velocity."""
 # diagnosis: θ is updated with the old velocity
+# mistake: momentum_step/old-velocity
 
 
 def momentum_step(theta, v, g, lr, alpha):

@@ -1,5 +1,6 @@
 """Returns (v, theta) instead of (theta, v)."""
 # diagnosis: the returned values are in the wrong order
+# mistake: momentum_step/swapped-returns
 
 
 def momentum_step(theta, v, g, lr, alpha):

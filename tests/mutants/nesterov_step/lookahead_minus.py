@@ -1,5 +1,6 @@
 """Look-ahead point theta - alpha v."""
 # diagnosis: the look-ahead point uses −αv
+# mistake: nesterov_step/lookahead-minus
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

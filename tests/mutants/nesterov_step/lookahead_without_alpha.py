@@ -1,5 +1,6 @@
 """Look-ahead point theta + v (alpha missing)."""
 # diagnosis: the look-ahead point misses α
+# mistake: nesterov_step/lookahead-without-alpha
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

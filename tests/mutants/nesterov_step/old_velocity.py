@@ -1,5 +1,6 @@
 """theta is updated with the old velocity."""
 # diagnosis: θ is updated with the old velocity
+# mistake: nesterov_step/old-velocity
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

@@ -1,5 +1,6 @@
 """PyTorch-style Nesterov: gradient at theta, theta <- theta + alpha v_new - lr g."""
 # diagnosis: PyTorch's form of Nesterov momentum, which tracks the look-ahead point
+# mistake: nesterov_step/pytorch-form
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

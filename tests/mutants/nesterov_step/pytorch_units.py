@@ -1,5 +1,6 @@
 """torch.optim.SGD(nesterov=True): buffer v <- alpha v + g with g at theta, theta <- theta - lr (g + alpha v)."""
 # diagnosis: PyTorch's form of Nesterov momentum in PyTorch's units
+# mistake: nesterov_step/pytorch-units
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

@@ -1,5 +1,6 @@
 """Returns (v, theta) instead of (theta, v)."""
 # diagnosis: the returned values are in the wrong order
+# mistake: nesterov_step/swapped-returns
 
 
 def nesterov_step(theta, v, grad_fn, lr, alpha):

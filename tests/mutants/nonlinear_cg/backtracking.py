@@ -1,5 +1,6 @@
 """Uses its own backtracking line search instead of the provided strong_wolfe."""
 # diagnosis: never called the provided strong_wolfe
+# mistake: nonlinear_cg/own-line-search
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """beta = g'g / (g_new - g)'g_new, upside down."""
 # diagnosis: β is inverted
+# mistake: nonlinear_cg/beta-inverted
 
 import numpy as np
 

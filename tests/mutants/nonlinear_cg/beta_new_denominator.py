@@ -1,5 +1,6 @@
 """Divides by the new g_new'g_new instead of the old g'g."""
 # diagnosis: β is divided by the new g_tᵀg_t
+# mistake: nonlinear_cg/beta-new-denominator
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """beta multiplies the previous gradient instead of the previous direction."""
 # diagnosis: β multiplies the previous gradient
+# mistake: nonlinear_cg/beta-times-gradient
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Counts one iteration too many."""
 # diagnosis: returns a wrong n_iter
+# mistake: nonlinear_cg/wrong-n-iter
 
 import numpy as np
 

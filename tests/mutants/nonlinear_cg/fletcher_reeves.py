@@ -1,5 +1,6 @@
 """Fletcher-Reeves: beta = g_new'g_new / g'g."""
 # diagnosis: Fletcher–Reeves instead of Polak–Ribière
+# mistake: nonlinear_cg/fletcher-reeves
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Moves by the direction d itself instead of the line search's step alpha d."""
 # diagnosis: does not start from the point the previous one reached
+# mistake: nonlinear_cg/ignores-step
 
 import numpy as np
 

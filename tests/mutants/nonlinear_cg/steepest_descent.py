@@ -1,5 +1,6 @@
 """Forgets the beta term: d = -g (steepest descent with a line search)."""
 # diagnosis: the direction is −g_t at every step (steepest descent)
+# mistake: nonlinear_cg/steepest-descent
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: the course's reference code
+# mistake: optimal_constant_step/calls-reference
 
 
 def optimal_constant_step(lam_min, lam_max):

@@ -1,5 +1,6 @@
 """2/(lam_max - lam_min): a sign slip in the balance."""
 # diagnosis: a sign is wrong
+# mistake: optimal_constant_step/difference
 
 
 def optimal_constant_step(lam_min, lam_max):

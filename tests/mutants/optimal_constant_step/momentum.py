@@ -1,5 +1,6 @@
 """Heavy-ball momentum's best step 4/(sqrt(lam_min) + sqrt(lam_max))^2, remembered from lecture 04."""
 # diagnosis: the best ε of the heavy-ball method
+# mistake: optimal_constant_step/momentum
 
 import math
 

@@ -1,5 +1,6 @@
 """Returns the rate sqrt(alpha) as alpha."""
 # diagnosis: α is not squared
+# mistake: optimal_momentum/alpha-not-squared
 
 import math
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.optimal_momentum
+# mistake: optimal_momentum/calls-reference
 
 
 from course.optim import optimal_momentum as _ref

@@ -1,5 +1,6 @@
 """Gradient descent's best step 2/(lam_min + lam_max) with the optimal alpha."""
 # diagnosis: ε = 2/(λ_min + λ_max) is gradient descent's best step
+# mistake: optimal_momentum/gradient-descent-step
 
 import math
 

@@ -1,5 +1,6 @@
 """kappa where sqrt(kappa) belongs."""
 # diagnosis: κ is used where √κ belongs
+# mistake: optimal_momentum/kappa-not-sqrt
 
 import math
 

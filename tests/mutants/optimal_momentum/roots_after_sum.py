@@ -1,5 +1,6 @@
 """4/(lam_max + lam_min): the square roots lost."""
 # diagnosis: the square roots are taken after adding
+# mistake: optimal_momentum/roots-after-sum
 
 import math
 

@@ -1,5 +1,6 @@
 """Returns (alpha, lr)."""
 # diagnosis: the returned values are in the wrong order: return lr, alpha
+# mistake: optimal_momentum/swapped-returns
 
 import math
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation (through the RMSProp optimizer object)."""
 # diagnosis: calls course.optim.RMSProp
+# mistake: rmsprop_step/calls-reference
 
 from course.optim import RMSProp
 

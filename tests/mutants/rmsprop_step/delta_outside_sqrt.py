@@ -1,5 +1,6 @@
 """delta outside the square root (PyTorch's convention, not the book's)."""
 # diagnosis: δ is outside the square root
+# mistake: rmsprop_step/delta-outside-sqrt
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """The factor (1 - rho) is missing: r <- rho r + g*g."""
 # diagnosis: the factor 1 − ρ is missing
+# mistake: rmsprop_step/missing-one-minus-rho
 
 import numpy as np
 

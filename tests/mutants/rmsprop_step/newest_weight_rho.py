@@ -1,5 +1,6 @@
 """r ← ρ (r + (1 − ρ) g ⊙ g): the newest squared gradient decayed once too often."""
 # diagnosis: the newest squared gradient gets the weight (1 − ρ)ρ
+# mistake: rmsprop_step/newest-weight-rho
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Forgot the square root."""
 # diagnosis: the square root is missing
+# mistake: rmsprop_step/no-sqrt
 
 
 def rmsprop_step(theta, r, g, lr, rho=0.9, delta=1e-6):

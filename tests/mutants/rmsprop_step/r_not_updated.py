@@ -1,5 +1,6 @@
 """The new r is used in the step but not returned."""
 # diagnosis: r is not updated
+# mistake: rmsprop_step/r-not-updated
 
 import numpy as np
 

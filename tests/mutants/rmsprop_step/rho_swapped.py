@@ -1,5 +1,6 @@
 """rho and 1 - rho swapped."""
 # diagnosis: ρ and 1 − ρ are swapped
+# mistake: rmsprop_step/rho-swapped
 
 import numpy as np
 

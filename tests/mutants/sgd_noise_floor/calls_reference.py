@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.sgd_noise_floor
+# mistake: sgd_noise_floor/calls-reference
 
 
 def sgd_noise_floor(lam, lr, sigma, m):

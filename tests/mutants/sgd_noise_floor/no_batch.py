@@ -1,5 +1,6 @@
 """Uses one example's noise variance σ² for the minibatch."""
 # diagnosis: the noise variance is σ², that of one example
+# mistake: sgd_noise_floor/no-batch
 import math
 
 

@@ -1,5 +1,6 @@
 """The closed form, also where SGD diverges."""
 # diagnosis: for ελ ≥ 2 SGD diverges
+# mistake: sgd_noise_floor/no-divergence
 
 
 def sgd_noise_floor(lam, lr, sigma, m):

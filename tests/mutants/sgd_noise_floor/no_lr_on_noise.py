@@ -1,5 +1,6 @@
 """Adds the noise variance without the factor ε²."""
 # diagnosis: the noise enters the update multiplied by ε
+# mistake: sgd_noise_floor/no-lr-on-noise
 import math
 
 

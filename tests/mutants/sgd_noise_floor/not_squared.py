@@ -1,5 +1,6 @@
 """Contracts E[θ²] by (1 − ελ) instead of (1 − ελ)²."""
 # diagnosis: the factor (1 − ελ) is not squared
+# mistake: sgd_noise_floor/not-squared
 import math
 
 

@@ -1,5 +1,6 @@
 """Returns E[θ²] instead of the excess loss ½ λ E[θ²]."""
 # diagnosis: it returns E[θ²], the spread of θ
+# mistake: sgd_noise_floor/returns-variance
 import math
 
 

@@ -1,5 +1,6 @@
 """The small-ε approximation εσ²/(4m)."""
 # diagnosis: it is the small-ε approximation
+# mistake: sgd_noise_floor/small-lr
 import math
 
 

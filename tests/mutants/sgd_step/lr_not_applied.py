@@ -1,5 +1,6 @@
 """The learning rate is not applied."""
 # diagnosis: the learning rate is not applied
+# mistake: sgd_step/lr-not-applied
 
 
 def sgd_step(theta, g, lr):

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.challenges.step_increases_cost
+# mistake: step_increases_cost/calls-reference
 
 
 def step_increases_cost(g, H, eps):

@@ -1,5 +1,6 @@
 """‖g‖ instead of gᵀg in the first-order term."""
 # diagnosis: the first-order term uses ‖g‖ instead of gᵀg
+# mistake: step_increases_cost/norm-not-squared
 
 import numpy as np
 

@@ -1,5 +1,6 @@
 """The inequality is reversed."""
 # diagnosis: the inequality is reversed
+# mistake: step_increases_cost/reversed
 
 
 def step_increases_cost(g, H, eps):

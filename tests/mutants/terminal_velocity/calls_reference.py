@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.terminal_velocity
+# mistake: terminal_velocity/calls-reference
 
 
 from course.optim import terminal_velocity as _ref

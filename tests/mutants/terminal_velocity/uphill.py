@@ -1,5 +1,6 @@
 """The right speed, pointing uphill."""
 # diagnosis: the velocity points uphill
+# mistake: terminal_velocity/uphill
 
 
 def terminal_velocity(g, lr, alpha):

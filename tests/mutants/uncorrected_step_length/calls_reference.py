@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.optim.uncorrected_step_length
+# mistake: uncorrected_step_length/calls-reference
 
 
 def uncorrected_step_length(t, rho1=0.9, rho2=0.999):

@@ -1,5 +1,6 @@
 """Unrolled as sums without the factors 1 − ρ: s_t = (1 − ρ₁ᵗ)/(1 − ρ₁) g."""
 # diagnosis: the factors 1 − ρ of the averages are missing
+# mistake: uncorrected_step_length/decaying-sum
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """ρ₁ in the denominator, ρ₂ in the numerator."""
 # diagnosis: ρ₁ and ρ₂ are swapped
+# mistake: uncorrected_step_length/rhos-swapped
 import math
 
 

@@ -1,5 +1,6 @@
 """Runs Adam on a constant gradient, but with the bias correction it was asked to leave out."""
 # diagnosis: the length with the bias correction
+# mistake: uncorrected_step_length/with-correction
 
 
 def uncorrected_step_length(t, rho1=0.9, rho2=0.999):

@@ -1,5 +1,6 @@
 """ρᵗ instead of 1 − ρᵗ: the weight left on the zero start taken for the gradients' weight."""
 # diagnosis: it uses ρᵗ, the weight left on the zero start
+# mistake: uncorrected_step_length/weight-of-start
 import math
 
 

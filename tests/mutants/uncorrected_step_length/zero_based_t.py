@@ -1,5 +1,6 @@
 """t − 1 gradients on step t (0/0 on the first step)."""
 # diagnosis: an off-by-one in t
+# mistake: uncorrected_step_length/off-by-one-t
 import math
 
 
