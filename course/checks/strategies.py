@@ -142,26 +142,26 @@ CONTINUATION = Exercise(
             "(the first from x0); ends = [the end of each level], x = ends[-1]",
     # ends (stacked by the wrapper) has no parameter's shape: only x must be shaped like x0.
     shaped_like=("x0", "ends"),
-    exception_hint=lambda exc: ("grad takes two arguments: grad(theta, sigma)."
-                                if isinstance(exc, TypeError) and "sigma" in str(exc) else ""),
+    exception_hint=lambda exc: (("grad takes two arguments: grad(theta, sigma).", "grad-arguments")
+                                if isinstance(exc, TypeError) and "sigma" in str(exc) else None),
     mistakes=(
         Mistake("each level restarts from x0: continuation starts each level where the previous one ended "
-                "(a warm start), only the first from x0", _restart),
+                "(a warm start), only the first from x0", _restart, slug='no-warm-start'),
         Mistake("every entry of ends is the same array, changed in place after it was appended (x -= ...): "
-                "append a copy, or make a new array at each step (x = x − ε g)", _levels(record="same")),
-        Mistake("ends holds the start of each level, not its end", _levels(record="start")),
+                "append a copy, or make a new array at each step (x = x − ε g)", _levels(record="same"), slug='aliased-ends'),
+        Mistake("ends holds the start of each level, not its end", _levels(record="start"), slug='ends-are-starts'),
         Mistake("the levels are taken sorted from the largest σ to the smallest; use them in the order given",
-                _levels(order=lambda s: sorted(s, reverse=True))),
+                _levels(order=lambda s: sorted(s, reverse=True)), slug='sorted-levels'),
         Mistake("the step climbs: θ ← θ + ε ∇J_σ(θ); gradient descent subtracts the gradient",
-                _levels(step=lambda x, g, lr: x + lr * g)),
+                _levels(step=lambda x, g, lr: x + lr * g), slug='ascent'),
         Mistake("each level takes steps − 1 steps; take `steps` steps per level (range(steps))",
-                _levels(count=lambda steps: steps - 1)),
+                _levels(count=lambda steps: steps - 1), slug='steps-minus-one'),
         Mistake("each level takes steps + 1 steps; take `steps` steps per level (range(steps))",
-                _levels(count=lambda steps: steps + 1)),
+                _levels(count=lambda steps: steps + 1), slug='steps-plus-one'),
         Mistake("grad is called with the first σ at every level; level i descends on J_σᵢ, grad(θ, sigmas[i])",
-                _levels(sigma_used=lambda sigmas, s: sigmas[0])),
+                _levels(sigma_used=lambda sigmas, s: sigmas[0]), slug='first-sigma-only'),
         Mistake("grad is called with σ = 0 at every level: that is plain gradient descent on J; level i "
-                "descends on J_σᵢ, grad(θ, sigmas[i])", _levels(sigma_used=lambda sigmas, s: 0.0)),
+                "descends on J_σᵢ, grad(θ, sigmas[i])", _levels(sigma_used=lambda sigmas, s: 0.0), slug='ignores-sigma'),
     ),
 )
 
@@ -263,21 +263,21 @@ CONVEXITY = Exercise(
     formula="J_σ'' = a + b ω² e^{−ω²σ²/2} cos(ωθ) ≥ 0 for all θ  ⟺  σ ≥ √(2 ln(b ω²/a)) / ω (0 if b ω² ≤ a)",
     scalar=True,
     exception_hint=lambda exc: (
-        "When b ω² ≤ a, J is convex already and the answer is σ = 0; take the logarithm's square root only "
-        "when b ω²/a > 1." if isinstance(exc, (ValueError, ZeroDivisionError)) else ""),
+        ("When b ω² ≤ a, J is convex already and the answer is σ = 0; take the logarithm's square root only "
+         "when b ω²/a > 1.", "no-convex-case") if isinstance(exc, (ValueError, ZeroDivisionError)) else None),
     mistakes=(
         Mistake("the factor 2 is missing: e^{−ω²σ²/2} ≤ a/(bω²) gives ω²σ²/2 ≥ ln(bω²/a), "
-                "σ = √(2 ln(bω²/a))/ω", _sigma_star(factor=1.0)),
+                "σ = √(2 ln(bω²/a))/ω", _sigma_star(factor=1.0), slug='missing-two'),
         Mistake("it uses b ω instead of b ω²: the second derivative of b cos(ωθ) is −b ω² cos(ωθ)",
-                _sigma_star(power=1.0)),
+                _sigma_star(power=1.0), slug='omega-not-squared'),
         Mistake("it uses b instead of b ω²: J_σ'' = a + b ω² e^{−ω²σ²/2} cos(ωθ), the curvature of the "
-                "ripple grows with ω²", _sigma_star(power=0.0)),
+                "ripple grows with ω²", _sigma_star(power=0.0), slug='no-omega-squared'),
         Mistake("the division by ω is missing: ω²σ²/2 ≥ ln(bω²/a) gives σ = √(2 ln(bω²/a))/ω",
-                _sigma_star(divide=0.0)),
-        Mistake("it returns σ², not σ: the square root is missing", _sigma_star(root=False, divide=2.0)),
+                _sigma_star(divide=0.0), slug='no-division'),
+        Mistake("it returns σ², not σ: the square root is missing", _sigma_star(root=False, divide=2.0), slug='returns-square'),
         Mistake("a and b are swapped: the ripple's curvature b ω² must fall below the bowl's a, "
-                "σ = √(2 ln(bω²/a))/ω", lambda a, b, omega: _convexity_sigma(b, a, omega)),
-        Mistake("when b ω² ≤ a, J is convex already and σ* = 0; here the logarithm is negative", _no_floor),
+                "σ = √(2 ln(bω²/a))/ω", lambda a, b, omega: _convexity_sigma(b, a, omega), slug='swapped-a-b'),
+        Mistake("when b ω² ≤ a, J is convex already and σ* = 0; here the logarithm is negative", _no_floor, slug='no-convex-case'),
     ),
 )
 
@@ -323,21 +323,21 @@ RESIDUAL = Exercise(
     mistakes=(
         Mistake("the skip connection's term is missing from dh: h reaches h_out directly too, so "
                 "dh = dout + (dout ⊙ D) Wᵀ",
-                lambda h, W, dout: ((dout * _mask(h, W)) @ W.T, h.T @ (dout * _mask(h, W)))),
+                lambda h, W, dout: ((dout * _mask(h, W)) @ W.T, h.T @ (dout * _mask(h, W))), slug='no-skip'),
         Mistake("W is not transposed: the gradient flows back through Wᵀ, dh = dout + (dout ⊙ D) Wᵀ",
-                lambda h, W, dout: (dout + (dout * _mask(h, W)) @ W, h.T @ (dout * _mask(h, W)))),
+                lambda h, W, dout: (dout + (dout * _mask(h, W)) @ W, h.T @ (dout * _mask(h, W))), slug='not-transposed'),
         Mistake("the relu's mask D = 1[hW > 0] is missing: relu'(a) is 0 where a = hW ≤ 0",
-                lambda h, W, dout: (dout + dout @ W.T, h.T @ dout)),
+                lambda h, W, dout: (dout + dout @ W.T, h.T @ dout), slug='no-mask'),
         Mistake("the mask is missing in dW: dW = hᵀ (dout ⊙ D)",
-                lambda h, W, dout: (dout + (dout * _mask(h, W)) @ W.T, h.T @ dout)),
+                lambda h, W, dout: (dout + (dout * _mask(h, W)) @ W.T, h.T @ dout), slug='mask-missing-in-dw'),
         Mistake("the mask is taken from the block's output h + relu(hW) > 0; relu' depends on its input, "
                 "D = 1[hW > 0]",
                 lambda h, W, dout: (dout + (dout * (h + np.maximum(h @ W, 0) > 0)) @ W.T,
-                                    h.T @ (dout * (h + np.maximum(h @ W, 0) > 0)))),
+                                    h.T @ (dout * (h + np.maximum(h @ W, 0) > 0))), slug='mask-from-output'),
         Mistake("dW uses the block's output h_out = h + relu(hW); W multiplies the block's input: "
                 "dW = hᵀ (dout ⊙ D)",
                 lambda h, W, dout: (dout + (dout * _mask(h, W)) @ W.T,
-                                    (h + np.maximum(h @ W, 0)).T @ (dout * _mask(h, W)))),
+                                    (h + np.maximum(h @ W, 0)).T @ (dout * _mask(h, W))), slug='dw-from-output'),
     ),
 )
 

@@ -1,5 +1,6 @@
 """Appends x, then keeps updating the same array in place: every entry of ends is the final x."""
 # diagnosis: every entry of ends is the same array
+# mistake: continuation/aliased-ends
 
 
 def continuation(grad, x0, sigmas, lr, steps):

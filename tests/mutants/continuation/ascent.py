@@ -1,5 +1,6 @@
 """Adds the gradient: gradient ascent."""
 # diagnosis: the step climbs
+# mistake: continuation/ascent
 
 
 def continuation(grad, x0, sigmas, lr, steps):

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.strategies.smoothing.continuation
+# mistake: continuation/calls-reference
 
 
 from course.strategies.smoothing import continuation as reference

@@ -1,5 +1,6 @@
 """Records where each level starts instead of where it ends."""
 # diagnosis: ends holds the start of each level
+# mistake: continuation/ends-are-starts
 
 
 def continuation(grad, x0, sigmas, lr, steps):

@@ -1,5 +1,6 @@
 """Puts the start x0 in ends too: one entry more than there are levels."""
 # diagnosis: ends holds the end of each level
+# mistake: none
 
 
 def continuation(grad, x0, sigmas, lr, steps):

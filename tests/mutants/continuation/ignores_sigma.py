@@ -1,5 +1,6 @@
 """Always descends on J itself (σ = 0): plain gradient descent."""
 # diagnosis: grad is called with σ = 0 at every level
+# mistake: continuation/ignores-sigma
 
 
 def continuation(grad, x0, sigmas, lr, steps):

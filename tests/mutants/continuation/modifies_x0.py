@@ -1,5 +1,6 @@
 """Updates x0 itself in place (and copies each end, so ends are right)."""
 # diagnosis: modified its argument `x0` in place
+# mistake: continuation/in-place
 
 
 def continuation(grad, x0, sigmas, lr, steps):

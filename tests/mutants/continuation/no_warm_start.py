@@ -1,5 +1,6 @@
 """Starts every level from x0 instead of where the previous level ended."""
 # diagnosis: each level restarts from x0
+# mistake: continuation/no-warm-start
 
 
 def continuation(grad, x0, sigmas, lr, steps):

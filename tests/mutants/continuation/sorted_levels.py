@@ -1,5 +1,6 @@
 """Sorts the levels from the largest σ down, instead of taking them in the order given."""
 # diagnosis: the levels are taken sorted from the largest σ to the smallest
+# mistake: continuation/sorted-levels
 
 
 def continuation(grad, x0, sigmas, lr, steps):

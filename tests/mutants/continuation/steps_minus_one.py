@@ -1,5 +1,6 @@
 """Counts the steps from 1: one step too few per level."""
 # diagnosis: each level takes steps − 1 steps
+# mistake: continuation/steps-minus-one
 
 
 def continuation(grad, x0, sigmas, lr, steps):

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.strategies.smoothing.convexity_sigma
+# mistake: convexity_sigma/calls-reference
 
 
 from course.strategies.smoothing import convexity_sigma as reference

@@ -1,5 +1,6 @@
 """Drops the 2 of ω²σ²/2."""
 # diagnosis: the factor 2 is missing
+# mistake: convexity_sigma/missing-two
 import math
 
 

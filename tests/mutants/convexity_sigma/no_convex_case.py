@@ -1,5 +1,6 @@
 """Applies the formula also where J is convex already: NaN there."""
 # diagnosis: when b ω² ≤ a, J is convex already and σ* = 0
+# mistake: convexity_sigma/no-convex-case
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Forgets to divide by ω when solving ω²σ²/2 = ln(bω²/a) for σ."""
 # diagnosis: the division by ω is missing
+# mistake: convexity_sigma/no-division
 import math
 
 

@@ -1,5 +1,6 @@
 """Takes the ripple's curvature as b ω (one derivative of the chain rule)."""
 # diagnosis: it uses b ω instead of b ω²
+# mistake: convexity_sigma/omega-not-squared
 import math
 
 

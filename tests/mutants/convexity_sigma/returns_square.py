@@ -1,5 +1,6 @@
 """Returns σ² = 2 ln(bω²/a)/ω²."""
 # diagnosis: it returns σ², not σ
+# mistake: convexity_sigma/returns-square
 import math
 
 

@@ -1,5 +1,6 @@
 """Compares the bowl's curvature with the ripple's the wrong way round."""
 # diagnosis: a and b are swapped
+# mistake: convexity_sigma/swapped-a-b
 import math
 
 

@@ -1,5 +1,6 @@
 """Calls the course's reference implementation."""
 # diagnosis: calls course.strategies.networks.residual_backward
+# mistake: residual_backward/calls-reference
 
 
 from course.strategies.networks import residual_backward as reference

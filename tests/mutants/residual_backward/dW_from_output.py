@@ -1,5 +1,6 @@
 """Uses the block's output instead of its input in dW."""
 # diagnosis: dW uses the block's output
+# mistake: residual_backward/dw-from-output
 import numpy as np
 
 

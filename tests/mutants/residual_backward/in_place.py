@@ -1,5 +1,6 @@
 """Masks dout in place."""
 # diagnosis: modified its argument `dout` in place
+# mistake: residual_backward/in-place
 
 
 def residual_backward(h, W, dout):

@@ -1,5 +1,6 @@
 """Takes relu' from the block's output instead of from relu's input."""
 # diagnosis: the mask is taken from the block's output
+# mistake: residual_backward/mask-from-output
 import numpy as np
 
 

@@ -1,5 +1,6 @@
 """Masks the gradient for dh but not for dW."""
 # diagnosis: the mask is missing in dW
+# mistake: residual_backward/mask-missing-in-dw
 
 
 def residual_backward(h, W, dout):

@@ -1,5 +1,6 @@
 """Backpropagates through relu(hW) only, forgetting the identity path."""
 # diagnosis: the skip connection's term is missing from dh
+# mistake: residual_backward/no-skip
 
 
 def residual_backward(h, W, dout):

@@ -1,5 +1,6 @@
 """Multiplies by W instead of Wᵀ on the way back."""
 # diagnosis: W is not transposed
+# mistake: residual_backward/not-transposed
 
 
 def residual_backward(h, W, dout):
