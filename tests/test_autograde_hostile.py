@@ -6,7 +6,7 @@ graded in one batch through ``grader.cli.autograde`` (the code behind
 of 30 s. Each test asserts the exact score of every graded cell, as a careful grader
 gives it; the attacks (reading the solutions or the gradebook, writing classmates' work
 or the course package, the network, processes left behind, killing the kernel, patching
-the checks, calling the reference in disguise) must fail, cost only the exercise they
+the checks or the explorers' pictures, calling the reference in disguise) must fail, cost only the exercise they
 were in, and leave nothing changed outside the submission's own output.
 """
 
@@ -39,8 +39,8 @@ pytestmark = [
 
 A = "03-sgd"
 TIMEOUT = 5
-FULL = {"test_sgd_step": 2, "test_sgd_step_hidden": 1, "test_linear_decay": 2,
-        "test_linear_decay_hidden": 1, "test_minibatches": 2, "test_minibatches_hidden": 1}
+FULL = {"test_sgd_step": 2, "test_sgd_step_hidden": 1, "test_sgd_noise_floor": 2, "test_sgd_noise_floor_hidden": 1,
+        "test_linear_decay": 2, "test_linear_decay_hidden": 1, "test_minibatches": 2, "test_minibatches_hidden": 1}
 # The gradebook, found from the kernel's working directory (grading/autograded/<student>/<a>/).
 FORGE = """import pathlib, sqlite3
 db = next(p / "gradebook.db" for p in pathlib.Path.cwd().parents if (p / "gradebook.db").is_file())
@@ -140,6 +140,27 @@ ip.set_custom_exc((BaseException,), lambda *a, **k: None)
 FAKE_BRIDGE = """
 import course.notebook_bridge
 course.notebook_bridge.serve = lambda *a, **k: None
+"""
+# Changing the explorers' pictures from the student's process (sgd_step is wrong): the
+# explorers and Explorer patched, Matplotlib's settings changed (and a matplotlibrc in its
+# folder), and an IPython hook that shows a picture of its own after every cell but the
+# graded tests' stand-ins.
+PAINT = r"""
+import base64, io, matplotlib, course.widgets
+from PIL import Image
+from IPython.display import Image as Picture, display
+_buffer = io.BytesIO()
+Image.new("RGB", (8, 8), "red").save(_buffer, format="png")
+FAKE = _buffer.getvalue()
+course.widgets.Explorer._repr_mimebundle_ = lambda self, **k: {
+    "image/png": base64.b64encode(FAKE).decode(), "text/plain": "painted"}
+for _name in course.widgets.__all__:
+    setattr(course.widgets, _name, lambda *a, **k: Picture(data=FAKE))
+matplotlib.rcParams.update({"lines.linewidth": 12, "axes.facecolor": "red", "font.size": 30})
+open("matplotlibrc", "w").write("axes.facecolor: red\n")
+get_ipython().input_transformers_post.append(
+    lambda lines: lines if any("notebook_bridge" in line for line in lines)
+    else lines + ["\ndisplay(Picture(data=FAKE))\n"])
 """
 
 
@@ -255,6 +276,7 @@ def _submissions(repo: Path, released, solution, root: Path, port: int) -> dict[
     subs["patcher"] = _solved(released, solution, sgd_step=sign_error + PATCH_CHECKS)
     subs["swallower"] = _solved(released, solution, sgd_step=sign_error + SWALLOW_ERRORS)
     subs["faker"] = _solved(released, solution, sgd_step=sign_error + FAKE_BRIDGE)
+    subs["painter"] = _solved(released, solution, sgd_step=sign_error + PAINT)
 
     # The reference called in disguise, one way per exercise-free notebook.
     for way, code in DISGUISED.items():
@@ -299,6 +321,7 @@ EXPECTED = {
     "patcher": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
     "swallower": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
     "faker": dict.fromkeys(FULL, 0),  # it broke the grading of every test after it
+    "painter": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
     **{f"disguised_{way}": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0} for way in DISGUISED},
     "snoop": FULL,
     "leaker": FULL,
@@ -351,7 +374,7 @@ def graded(repo, tmp_path_factory):
     listener.close()
     survivors = subprocess.run(["pgrep", "-f", f"sleep {MARKER}"], capture_output=True, text=True).stdout.split()
     api = cli._api(root)
-    for student in ("looping", "loud"):
+    for student in ("looping", "loud", "painter"):
         assert api.generate_feedback(A, student, force=True)["success"]
 
     scores, max_scores = {}, {}
@@ -558,7 +581,8 @@ def test_hidden_tests_never_reach_the_notebook(graded):
     assert graded["scores"]["seeker"]["test_sgd_step_hidden"] == FULL["test_sgd_step_hidden"]
     assert graded["scores"]["seeker"] == FULL
     hidden = [c for c in _autograded(graded, "honest").cells if "### BEGIN HIDDEN TESTS" in c.source]
-    assert len(hidden) == 3 and HIDDEN_MARKER in _cell(_autograded(graded, "honest"), "test_sgd_step_hidden").source
+    assert len(hidden) == sum(name.endswith("_hidden") for name in FULL)
+    assert HIDDEN_MARKER in _cell(_autograded(graded, "honest"), "test_sgd_step_hidden").source
     assert all(cell.execution_count is None for cell in hidden)
 
 
@@ -572,6 +596,25 @@ def test_output_is_capped_in_bytes(graded):
     assert path.stat().st_size < 1_500_000
     page = graded["root"] / "grading" / "feedback" / "loud" / A / f"{A}.html"
     assert page.stat().st_size < 2_500_000
+
+
+def test_the_explorers_pictures_are_out_of_the_students_reach(graded):
+    """The explorer cells run as a no-op in the kernel (grader/explorers.py): the painter's
+    patched explorers, Matplotlib settings and display hook change none of their pictures,
+    in the notebook or its feedback; its own cells show what its code displayed."""
+    honest, painter = _autograded(graded, "honest"), _autograded(graded, "painter")
+    page = (graded["root"] / "grading" / "feedback" / "painter" / A / f"{A}.html").read_text()
+    explorers = [i for i, c in enumerate(honest.cells) if c.cell_type == "code" and c.source.startswith("widgets.")]
+    assert len(explorers) == 2
+    for index in explorers:
+        assert painter.cells[index].source == honest.cells[index].source
+        assert painter.cells[index].outputs == honest.cells[index].outputs
+        [picture] = [o.data["image/png"] for o in honest.cells[index].outputs]
+        assert picture in page
+    painted = [o.data["image/png"] for c in painter.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type == "display_data" and "image/png" in o.data]
+    assert painted, "the hook showed its picture after the painter's own cells"
+    assert all(painted[0] not in json.dumps(painter.cells[index].outputs) for index in explorers)
 
 
 def test_stderr_alone_does_not_fail_a_test(graded):
