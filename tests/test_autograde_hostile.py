@@ -675,3 +675,14 @@ def test_caps_count_bytes_of_every_kind_of_output(tmp_path):
     [error] = [o for o in nb.cells[4].outputs if o.output_type == "error"]
     assert error.ename == "ValueError" and sizes[4] < 10_000
     assert nb.cells[5].outputs[0].text == "fine\n"
+
+
+def test_the_sandboxed_course_is_compiled():
+    """The kernel's read-only copy of the course package holds each module's bytecode:
+    a kernel, which cannot write there, reads it instead of compiling the module."""
+    import importlib.util
+
+    folder = Path(sandbox.course_snapshot()) / "course"
+    modules = sorted(folder.rglob("*.py"))
+    assert len(modules) > 20
+    assert all(Path(importlib.util.cache_from_source(str(module))).is_file() for module in modules)
