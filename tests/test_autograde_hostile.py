@@ -6,8 +6,9 @@ graded in one batch through ``grader.cli.autograde`` (the code behind
 of 30 s. Each test asserts the exact score of every graded cell, as a careful grader
 gives it; the attacks (reading the solutions or the gradebook, writing classmates' work
 or the course package, the network, processes left behind, killing the kernel, patching
-the checks or the explorers' pictures, calling the reference in disguise) must fail, cost only the exercise they
-were in, and leave nothing changed outside the submission's own output.
+the checks or the explorers' pictures, calling the reference in disguise) must fail,
+cost only the exercise they were in, and leave nothing changed outside the submission's
+own output.
 """
 
 from __future__ import annotations
@@ -581,7 +582,7 @@ def test_hidden_tests_never_reach_the_notebook(graded):
     assert graded["scores"]["seeker"]["test_sgd_step_hidden"] == FULL["test_sgd_step_hidden"]
     assert graded["scores"]["seeker"] == FULL
     hidden = [c for c in _autograded(graded, "honest").cells if "### BEGIN HIDDEN TESTS" in c.source]
-    assert len(hidden) == sum(name.endswith("_hidden") for name in FULL)
+    assert {c.metadata.nbgrader.grade_id for c in hidden} == {cell for cell in FULL if cell.endswith("_hidden")}
     assert HIDDEN_MARKER in _cell(_autograded(graded, "honest"), "test_sgd_step_hidden").source
     assert all(cell.execution_count is None for cell in hidden)
 
