@@ -300,8 +300,9 @@ def test_draw_calls_only_explorers_of_the_course():
 
 
 def test_the_pictures_are_drawn_in_a_sandboxed_kernels_environment(tmp_path):
-    """Every variable a sandboxed kernel gets, but its paths, is the drawing process's
-    too, and nothing of the grader's own environment (an OPENBLAS_CORETYPE) is."""
+    """Every variable a sandboxed kernel gets, but its paths and who it runs as, is the
+    drawing process's too, and nothing of the grader's own environment (an
+    OPENBLAS_CORETYPE) is."""
     from grader.sandbox import SandboxedKernelManager
 
     manager = SandboxedKernelManager(kernel_name="python3")
@@ -313,7 +314,7 @@ def test_the_pictures_are_drawn_in_a_sandboxed_kernels_environment(tmp_path):
     kernel = {command[i + 1]: command[i + 2] for i, word in enumerate(command) if word == "--setenv"}
     assert "--clearenv" in command and kernel["OPENBLAS_NUM_THREADS"] == "1"
     drawing = explorers.drawing_environment(str(tmp_path))
-    paths = {"HOME", "PYTHONPATH", "MPLCONFIGDIR"}
+    paths = {"HOME", "PYTHONPATH", "MPLCONFIGDIR", "USER", "LOGNAME", "NBGRADER_EXECUTION"}
     assert {k: v for k, v in kernel.items() if k not in paths} == {
         k: v for k, v in drawing.items() if k in kernel and k not in paths}
     assert set(drawing) - set(kernel) <= {"COURSE_BACKEND", "MPLBACKEND"}
