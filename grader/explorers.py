@@ -19,9 +19,10 @@ So while a submission is autograded (both preprocessors are wired around
     execution count it had.
 ``ExplorerPictures`` (just after ``GradeExecute``)
     puts each such cell's source back and gives it the picture's outputs: the PNG
-    fallback and the text that feedback shows (:meth:`course.widgets.Explorer._repr_mimebundle_`;
-    not the live widget view, which needs widget state that graded notebooks do not keep).
-    Errors the grader reported for the cell (a kernel that died there) stay after it.
+    fallback and the text that feedback shows
+    (:meth:`course.widgets.Explorer._repr_mimebundle_`; not the live widget view, which
+    needs widget state that graded notebooks do not keep). Errors the grader reported
+    for the cell (a kernel that died there) stay after them.
 
 Why a student's code cannot change what a graded cell sees by an explorer, nor its picture:
 
@@ -41,12 +42,11 @@ Why a student's code cannot change what a graded cell sees by an explorer, nor i
 * the cache lives in ``grading/`` (``StandInExplorers.cache_dir``), which the sandbox
   cannot see.
 
-Pictures are cached by a key of the cell's source, a digest of the ``course`` package
-(every file but ``__pycache__``), the versions of the libraries that draw them and the
-drawing code and settings:
-in this process, and as one JSON file per key in ``cache_dir``. A batch of hundreds of
-submissions thus draws each lecture's pictures once; a change of ``course/`` (or a new
-Matplotlib) draws them again. They are drawn in a new Python process
+Pictures are cached, in this process and as one JSON file per key in ``cache_dir``, by
+a key of the cell's source, a digest of the ``course`` package (every file but
+``__pycache__``), the versions of the libraries that draw them, and the drawing code and
+settings. A batch of hundreds of submissions thus draws each lecture's pictures once; a
+change of ``course/`` (or a new Matplotlib) draws them again. They are drawn in a new Python process
 (``python -m grader.explorer_draw``), which imports the course package as it is on disk
 now: its code is the code the digest describes, however long the grader's own process
 has lived, and nothing of the drawing (Matplotlib's settings, ipywidgets' registry)
@@ -142,10 +142,10 @@ def drawing_environment(home: str, folder: Path = COURSE) -> dict[str, str]:
     }
 
 
-def _draw_elsewhere(sources: list[str], folder: Path) -> list[list[dict] | None] | None:
+def _draw_elsewhere(sources: list[str], folder: Path, log: logging.Logger) -> list[list[dict] | None] | None:
     """:func:`grader.explorer_draw.draw` for each of ``sources``, in a new Python process
     importing the course package ``folder`` (:func:`drawing_environment`); None if that
-    process fails (logged)."""
+    process fails (said on ``log``)."""
     with tempfile.TemporaryDirectory(prefix="course-explorers-") as home:
         done = subprocess.run([sys.executable, "-m", "grader.explorer_draw"], input=json.dumps(sources),
                               capture_output=True, text=True, cwd=home, env=drawing_environment(home, folder))
@@ -154,8 +154,8 @@ def _draw_elsewhere(sources: list[str], folder: Path) -> list[list[dict] | None]
     except ValueError:
         outputs = None
     if not isinstance(outputs, list) or len(outputs) != len(sources):
-        _log.warning("the explorers' pictures could not be drawn (their cells run in the kernel):\n%s",
-                     done.stderr[-4000:])
+        log.warning("the explorers' pictures could not be drawn (their cells run in the kernel):\n%s",
+                    done.stderr[-4000:])
         return None
     return outputs
 
@@ -186,13 +186,13 @@ def _locked(folder: Path):
         yield
 
 
-def pictures(sources: list[str], cache_dir: str | os.PathLike | None = None,
-             folder: Path = COURSE) -> dict[str, list[dict] | None]:
+def pictures(sources: list[str], cache_dir: str | os.PathLike | None = None, folder: Path = COURSE,
+             log: logging.Logger = _log) -> dict[str, list[dict] | None]:
     """The outputs of the default picture of each explorer cell of ``sources`` (None for
     a source that is no call of a course explorer), from this process's cache, else
-    from ``cache_dir`` (if given), else drawn (all at once, in one new process) and
-    kept in both. When drawing fails, the sources missing get None, and are drawn
-    again next time."""
+    from ``cache_dir`` (if given), else drawn by the course package ``folder`` (all at
+    once, in one new process) and kept in both. When drawing fails (said on ``log``),
+    the sources missing get None, and are drawn again next time."""
     digest = course_digest(folder)
     keys = {source: cache_key(source, digest) for source in dict.fromkeys(sources)}
     missing = [s for s, key in keys.items() if key not in _MEMORY]
@@ -207,7 +207,7 @@ def pictures(sources: list[str], cache_dir: str | os.PathLike | None = None,
                     if found:
                         _MEMORY[keys[source]] = outputs
                 missing = [s for s in missing if keys[s] not in _MEMORY]
-            drawn = _draw_elsewhere(missing, folder) if missing else []
+            drawn = _draw_elsewhere(missing, folder, log) if missing else []
             for source, outputs in zip(missing, drawn or ()):  # none if drawing failed
                 _MEMORY[keys[source]] = outputs
                 if directory is not None:
@@ -245,7 +245,8 @@ class StandInExplorers(NbGraderPreprocessor):
             name = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type == "code" and name in explorers and cell.source == explorers[name]:
                 cells[index] = cell
-        drawn = pictures([cell.source for cell in cells.values()], self.cache_dir or None) if cells else {}
+        sources = [cell.source for cell in cells.values()]
+        drawn = pictures(sources, self.cache_dir or None, log=self.log) if cells else {}
         kept = {}
         for index, cell in cells.items():
             outputs = drawn[cell.source]

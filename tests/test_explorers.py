@@ -213,7 +213,7 @@ def drawings(monkeypatch):
     """Each call of the drawing process, faked: the sources it was asked to draw."""
     calls = []
 
-    def fake(sources, folder):
+    def fake(sources, folder, log):
         calls.append((list(sources), folder))
         return [FAKE for _ in sources]
 
@@ -253,7 +253,7 @@ def test_a_change_of_the_course_draws_the_pictures_again(drawings, tmp_path, rep
 
 def test_a_failed_drawing_is_not_kept(monkeypatch, tmp_path):
     monkeypatch.setattr(explorers, "_MEMORY", {})
-    monkeypatch.setattr(explorers, "_draw_elsewhere", lambda sources, folder: None)
+    monkeypatch.setattr(explorers, "_draw_elsewhere", lambda sources, folder, log: None)
     assert explorers.pictures([SOURCE], tmp_path) == {SOURCE: None}
     assert not list(tmp_path.glob("*.json")) and not explorers._MEMORY
 
