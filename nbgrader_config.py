@@ -11,6 +11,7 @@ Layout, relative to the directory of this file:
     grading/grades.csv                          `make grades`
     grading/tamper-report.csv                   what autograding changed in submissions
     grading/reports/                            `make report`: what the class got wrong
+    grading/.explorer-pictures/                 the explorers' pictures drawn for grading (a cache)
 
 grading/ is git-ignored: it holds students' work and marks.
 """
@@ -26,6 +27,7 @@ from nbgrader.preprocessors import (
 )
 
 from grader.diagnoses import RecordOutcomes
+from grader.explorers import ExplorerPictures, StandInExplorers
 from grader.feedback import TEMPLATES, ClearHiddenTestsAndTracebacks, MathToMathML
 from grader.preprocessors import GradeExecute, RestoreCells, SaveAutoGradesFromErrors
 from grader.release import ClearModelAnswers
@@ -74,7 +76,9 @@ c.Autograde.sanitize_preprocessors = [
     CheckCellMetadata,
 ]
 c.Autograde.autograde_preprocessors = [
+    StandInExplorers,  # explorer cells: a no-op in the kernel (grader/explorers.py) ...
     GradeExecute,
+    ExplorerPictures,  # ... and their default picture, drawn once by the grader, in the notebook
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
@@ -84,6 +88,8 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 c.TamperReport.path = os.path.join(GRADING, "tamper-report.csv")
+# The explorers' default pictures, drawn once per lecture and course version.
+c.StandInExplorers.cache_dir = os.path.join(GRADING, ".explorer-pictures")
 # Output kept per cell and notebook (bytes; a cut is noted in the cell).
 c.GradeExecute.max_text_bytes_per_cell = 100_000
 c.GradeExecute.max_bytes_per_cell = 1_000_000

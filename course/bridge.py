@@ -15,8 +15,10 @@ Values cross as data: numbers, strings, None, tuples, lists, dicts, NumPy arrays
 scalars of numeric dtype (raw bytes, never pickles), random generators (their state)
 and dataclasses of the course package. Anything else stays where it is and is named by
 a handle; the other side gets a proxy (a :class:`Remote` on the grader's side, a
-function that calls back on the student's side). The student's side can only call what
-the grader handed it.
+function that calls back on the student's side), and a proxy sent back is the other
+side's own object again (a solver passing the check's ``f`` on to ``strong_wolfe`` hands
+the grader its own ``f``, which it then calls without a round trip). The student's side
+can only call what the grader handed it.
 
 Each message is a 4-byte big-endian length and UTF-8 JSON. This module is what both
 sides share: the wire format, the codec (:class:`Peer`), the proxy type the checks of

@@ -15,7 +15,7 @@ import contextlib
 import importlib
 import inspect
 import socket
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -37,6 +37,7 @@ class NotebookPeer(Peer):
         super().__init__(sock)
         self.namespace = namespace
         self.replaced: dict[int, contextlib.ExitStack] = {}  # open ``replace`` requests, by token
+        self.call_backs: dict[int, tuple[Callable, int]] = {}  # id -> (function, the grader's handle)
 
     # --- values
     def _decode_array(self, data: dict) -> np.ndarray:
@@ -66,12 +67,23 @@ class NotebookPeer(Peer):
             return self.call(handle, args, kwargs)
 
         call_back.__name__ = call_back.__qualname__ = str(info.get("name", "function"))
+        self.call_backs[id(call_back)] = (call_back, handle)
         return call_back
+
+    def _encode_object(self, value: Any) -> Any:
+        """A function that calls the grader back goes back as the grader's own object
+        (the ``f`` and ``grad`` a solver passes on to ``strong_wolfe``): the grader then
+        calls it in its own process, without a round trip through this one."""
+        known = self.call_backs.get(id(value))
+        if known is not None and known[0] is value:
+            return {"$own": known[1]}
+        return super()._encode_object(value)
 
     # --- serving
     def _close(self) -> None:
         for stack in self.replaced.values():
             stack.close()
+        self.call_backs.clear()
         super()._close()
 
     def _traceback(self, exc: BaseException) -> list[str]:

@@ -17,6 +17,8 @@ importable in the sandbox a student's notebook runs in (it sees only a copy of
   :mod:`grader.verdict` and :mod:`grader.bridge` (graded test cells judged in the
   grader's process, the student's functions called in the sandbox through
   :mod:`course.bridge`, data only);
+  :mod:`grader.explorers` (explorer cells not run in the kernel: their default picture,
+  drawn once by :mod:`grader.explorer_draw` and cached);
 * :mod:`grader.feedback`: feedback HTML without hidden tests, math as MathML;
 * what the class got wrong: :mod:`grader.diagnoses` (each graded test cell's outcome and
   the mistake its check named, recorded in the gradebook's database while autograding)

@@ -6,8 +6,9 @@ graded in one batch through ``grader.cli.autograde`` (the code behind
 of 30 s. Each test asserts the exact score of every graded cell, as a careful grader
 gives it; the attacks (reading the solutions or the gradebook, writing classmates' work
 or the course package, the network, processes left behind, killing the kernel, patching
-the checks, calling the reference in disguise) must fail, cost only the exercise they
-were in, and leave nothing changed outside the submission's own output.
+the checks or the explorers' pictures, calling the reference in disguise) must fail,
+cost only the exercise they were in, and leave nothing changed outside the submission's
+own output.
 """
 
 from __future__ import annotations
@@ -141,6 +142,27 @@ FAKE_BRIDGE = """
 import course.notebook_bridge
 course.notebook_bridge.serve = lambda *a, **k: None
 """
+# Changing the explorers' pictures from the student's process (sgd_step is wrong): the
+# explorers and Explorer patched, Matplotlib's settings changed (and a matplotlibrc in its
+# folder), and an IPython hook that shows a picture of its own after every cell but the
+# graded tests' stand-ins.
+PAINT = r"""
+import base64, io, matplotlib, course.widgets
+from PIL import Image
+from IPython.display import Image as Picture, display
+_buffer = io.BytesIO()
+Image.new("RGB", (8, 8), "red").save(_buffer, format="png")
+FAKE = _buffer.getvalue()
+course.widgets.Explorer._repr_mimebundle_ = lambda self, **k: {
+    "image/png": base64.b64encode(FAKE).decode(), "text/plain": "painted"}
+for _name in course.widgets.__all__:
+    setattr(course.widgets, _name, lambda *a, **k: Picture(data=FAKE))
+matplotlib.rcParams.update({"lines.linewidth": 12, "axes.facecolor": "red", "font.size": 30})
+open("matplotlibrc", "w").write("axes.facecolor: red\n")
+get_ipython().input_transformers_post.append(
+    lambda lines: lines if any("notebook_bridge" in line for line in lines)
+    else lines + ["\ndisplay(Picture(data=FAKE))\n"])
+"""
 
 
 def _cell(nb, grade_id):
@@ -255,6 +277,7 @@ def _submissions(repo: Path, released, solution, root: Path, port: int) -> dict[
     subs["patcher"] = _solved(released, solution, sgd_step=sign_error + PATCH_CHECKS)
     subs["swallower"] = _solved(released, solution, sgd_step=sign_error + SWALLOW_ERRORS)
     subs["faker"] = _solved(released, solution, sgd_step=sign_error + FAKE_BRIDGE)
+    subs["painter"] = _solved(released, solution, sgd_step=sign_error + PAINT)
 
     # The reference called in disguise, one way per exercise-free notebook.
     for way, code in DISGUISED.items():
@@ -299,6 +322,7 @@ EXPECTED = {
     "patcher": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
     "swallower": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
     "faker": dict.fromkeys(FULL, 0),  # it broke the grading of every test after it
+    "painter": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0},
     **{f"disguised_{way}": {**FULL, "test_sgd_step": 0, "test_sgd_step_hidden": 0} for way in DISGUISED},
     "snoop": FULL,
     "leaker": FULL,
@@ -351,7 +375,7 @@ def graded(repo, tmp_path_factory):
     listener.close()
     survivors = subprocess.run(["pgrep", "-f", f"sleep {MARKER}"], capture_output=True, text=True).stdout.split()
     api = cli._api(root)
-    for student in ("looping", "loud"):
+    for student in ("looping", "loud", "painter"):
         assert api.generate_feedback(A, student, force=True)["success"]
 
     scores, max_scores = {}, {}
@@ -575,6 +599,25 @@ def test_output_is_capped_in_bytes(graded):
     assert page.stat().st_size < 2_500_000
 
 
+def test_the_explorers_pictures_are_out_of_the_students_reach(graded):
+    """The explorer cells run as a no-op in the kernel (grader/explorers.py): the painter's
+    patched explorers, Matplotlib settings and display hook change none of their pictures,
+    in the notebook or its feedback; its own cells show what its code displayed."""
+    honest, painter = _autograded(graded, "honest"), _autograded(graded, "painter")
+    page = (graded["root"] / "grading" / "feedback" / "painter" / A / f"{A}.html").read_text()
+    explorers = [i for i, c in enumerate(honest.cells) if c.cell_type == "code" and c.source.startswith("widgets.")]
+    assert len(explorers) == 2
+    for index in explorers:
+        assert painter.cells[index].source == honest.cells[index].source
+        assert painter.cells[index].outputs == honest.cells[index].outputs
+        [picture] = [o.data["image/png"] for o in honest.cells[index].outputs]
+        assert picture in page
+    painted = [o.data["image/png"] for c in painter.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type == "display_data" and "image/png" in o.data]
+    assert painted, "the hook showed its picture after the painter's own cells"
+    assert all(painted[0] not in json.dumps(painter.cells[index].outputs) for index in explorers)
+
+
 def test_stderr_alone_does_not_fail_a_test(graded):
     outputs = _cell(_autograded(graded, "loud"), "test_linear_decay").outputs
     assert any(o.output_type == "stream" and o.name == "stderr" for o in outputs)
@@ -633,3 +676,14 @@ def test_caps_count_bytes_of_every_kind_of_output(tmp_path):
     [error] = [o for o in nb.cells[4].outputs if o.output_type == "error"]
     assert error.ename == "ValueError" and sizes[4] < 10_000
     assert nb.cells[5].outputs[0].text == "fine\n"
+
+
+def test_the_sandboxed_course_is_compiled():
+    """The kernel's read-only copy of the course package holds each module's bytecode:
+    a kernel, which cannot write there, reads it instead of compiling the module."""
+    import importlib.util
+
+    folder = Path(sandbox.course_snapshot()) / "course"
+    modules = sorted(folder.rglob("*.py"))
+    assert len(modules) > 20
+    assert all(Path(importlib.util.cache_from_source(str(module))).is_file() for module in modules)

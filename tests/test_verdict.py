@@ -237,3 +237,39 @@ def test_calls_of_the_checks_are_judged_by_the_grader(source):
 ])
 def test_every_other_test_cell_runs_in_the_notebook(source):
     assert not is_trusted(source)
+
+
+def test_a_grader_function_passed_back_is_called_in_the_grader():
+    """A function the grader handed the notebook (the ``f`` a solver gets) goes back as
+    the grader's own object when the student's code passes it on, never as a new proxy;
+    a function of the student's own that wraps it stays the student's."""
+    import socket
+
+    from course.notebook_bridge import NotebookPeer
+
+    mine, theirs = socket.socketpair()
+    with mine, theirs:
+        peer = NotebookPeer(mine, {})
+        f = peer.decode({"$ref": 7, "kind": "callable", "type": "method", "name": "f"})
+        assert peer.encode(f) == {"$own": 7}
+        assert peer.encode([f, (f,)]) == [{"$own": 7}, {"$tuple": [{"$own": 7}]}]
+        wrapped = peer.encode(lambda x: f(x))
+        assert "$ref" in wrapped and wrapped["$ref"] != 7
+
+
+def test_a_solvers_line_searches_run_without_a_round_trip_per_evaluation(worker, monkeypatch):
+    """nonlinear_cg passes the check's f and grad on to strong_wolfe (the check's spy):
+    the line search then evaluates them in the grader's process, so the grader calls
+    into the notebook only to run the solver, once per test problem."""
+    import course.bridge
+    from course.checks.secondorder.line_search_solvers import _problems
+
+    sent = []
+    real = course.bridge.send
+    monkeypatch.setattr(course.bridge, "send", lambda sock, message: (sent.append(message), real(sock, message))[1])
+    worker.load(code_cell(notebook("06-second-order"), "setup"), code_cell(notebook("06-second-order"), "nonlinear_cg"))
+    assert message(worker.judge("check_nonlinear_cg(nonlinear_cg)")) is None
+    calls = [m for m in sent if m.get("op") == "call"]
+    answered = [m for m in sent if "op" not in m]  # the grader's answers to the notebook's calls
+    assert len(calls) == len(_problems(0)), len(calls)
+    assert 0 < len(answered) < 100, len(answered)  # the solver's grad calls and line searches
