@@ -108,7 +108,7 @@ def test_notebook_bench_times_every_graded_cell_of_a_lecture(notebook_bench):
     out = io.StringIO()
     runs, cells = notebook_bench.main([lecture, "--no-run-all"], out=out)
     assert runs == [] and "Run All" not in out.getvalue()
-    assert [c.cell for c in cells] == graded and len(graded) == 6
+    assert [c.cell for c in cells] == graded and len(graded) >= 6
     assert all(c.lecture == lecture and c.failed is None and math.isfinite(c.seconds) and c.seconds > 0 for c in cells)
     [row] = [line.split() for line in out.getvalue().splitlines() if line.split()[:1] == [lecture]]
-    assert row[1] == "6" and row[2] in graded, row  # the cell count, and the slowest cell
+    assert row[1] == str(len(graded)) and row[2] in graded, row  # the cell count, and the slowest cell
