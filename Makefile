@@ -42,10 +42,14 @@ lab: $(LAB_STAMP)
 # which ones and how (scripts/system-packages).
 TEST_PACKAGES := chromium bubblewrap postgresql
 
+# Four worker processes on any number of cores: most of the suite waits on kernels,
+# sandboxes and a browser; the modules that grade run first (tests/conftest.py).
+TEST_WORKERS ?= 4
+
 test:
 	@scripts/system-packages $(TEST_PACKAGES)
 	@$(MAKE) --no-print-directory $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 bench: $(LAB_STAMP)
 	$(BIN)/python bench/optim_bench.py

@@ -88,8 +88,12 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 c.TamperReport.path = os.path.join(GRADING, "tamper-report.csv")
-# The explorers' default pictures, drawn once per lecture and course version.
-c.StandInExplorers.cache_dir = os.path.join(GRADING, ".explorer-pictures")
+# The explorers' default pictures, drawn once per lecture and course version; a folder
+# several course copies share may be named by COURSE_EXPLORER_PICTURES (pictures are keyed
+# by the cell and the version of course/, so copies never mix up each other's).
+c.StandInExplorers.cache_dir = (
+    os.environ.get("COURSE_EXPLORER_PICTURES") or os.path.join(GRADING, ".explorer-pictures")
+)
 # Output kept per cell and notebook (bytes; a cut is noted in the cell).
 c.GradeExecute.max_text_bytes_per_cell = 100_000
 c.GradeExecute.max_bytes_per_cell = 1_000_000

@@ -16,6 +16,34 @@ from course.backend import probe_cupy
 # (nbgrader_config.py reads COURSE_DB_URL).
 os.environ.pop("COURSE_DB_URL", None)
 
+#: Test modules that grade or train for a minute or more, heaviest first. They run before
+#: every other module, so that pytest-xdist's workers (`make test`: -n 4 --dist loadscope
+#: --no-loadscope-reorder) start them at once and the light modules fill in around them.
+HEAVY_FIRST = (
+    "test_nbgrader_roundtrip", "test_autograde_hostile", "test_conformance", "test_gradebatch",
+    "test_gradebook_postgres", "test_report", "test_bench", "test_explorers", "test_verdict_matrix",
+    "test_autograde_isolation", "test_jupyterlab", "test_notebooks",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """The heavy modules first (in HEAVY_FIRST's order), then the others as collected."""
+    rank = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.module.__name__.rsplit(".", 1)[-1], len(rank)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_explorer_pictures(tmp_path_factory):
+    """One folder of the explorers' graded pictures for every course copy the tests grade
+    (and every pytest-xdist worker): each lecture's pictures are drawn once per run
+    (nbgrader_config.py reads COURSE_EXPLORER_PICTURES)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "explorer-pictures"
+    shared.mkdir(exist_ok=True)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COURSE_EXPLORER_PICTURES", str(shared))
+        yield shared
+
 NAMESPACES = {"numpy": np, "array_api_strict": array_api_strict}
 _cupy, _ = probe_cupy()
 if _cupy is not None:  # a working GPU: the same tests run on CuPy arrays too

@@ -52,6 +52,14 @@ c.Autograde.autograde_preprocessors = [p for p in c.Autograde.autograde_preproce
 IMG = re.compile(r'<img [^>]*src="data:image/png;base64,([^"]+)"')
 
 
+@pytest.fixture(scope="module", autouse=True)
+def own_pictures_folder(shared_explorer_pictures):
+    """This module tests the cache in grading/.explorer-pictures itself: no shared folder."""
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("COURSE_EXPLORER_PICTURES")
+        yield
+
+
 def _explorer_ids(nb) -> list[str]:
     return [_nbgrader(c)["grade_id"] for c in nb.cells
             if c.cell_type == "code" and _nbgrader(c).get("locked") and explorer_call(c.source)]
@@ -332,3 +340,14 @@ def test_the_pictures_are_drawn_in_a_sandboxed_kernels_environment(tmp_path):
     assert set(drawing) - set(kernel) <= {"COURSE_BACKEND", "MPLBACKEND"}
     assert drawing["COURSE_BACKEND"] == "numpy"
     assert not Path(drawing["MPLCONFIGDIR"]).exists(), "Matplotlib's default settings"
+
+
+def test_a_shared_pictures_folder_is_a_setting(repo, tmp_path, monkeypatch):
+    """Several course copies may share one folder of pictures (COURSE_EXPLORER_PICTURES);
+    without it each course keeps its own in grading/."""
+    from grader import cli
+
+    shutil.copy(repo / "nbgrader_config.py", tmp_path)
+    assert cli._api(tmp_path).config.StandInExplorers.cache_dir == str(tmp_path / "grading" / ".explorer-pictures")
+    monkeypatch.setenv("COURSE_EXPLORER_PICTURES", str(tmp_path / "shared"))
+    assert cli._api(tmp_path).config.StandInExplorers.cache_dir == str(tmp_path / "shared")

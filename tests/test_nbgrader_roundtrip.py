@@ -384,7 +384,7 @@ def test_autograde_of_an_unreleased_assignment_asks_for_a_release(repo, course, 
     shutil.copy(course["root"] / "grading" / "gradebook.db", root / "grading")
     (root / "grading" / "submitted" / "dave" / "99-unreleased").mkdir(parents=True)
     with pytest.raises(cli.PipelineError, match=r"99-unreleased .*not in the gradebook.*make release"):
-        cli.autograde(root)
+        cli.autograde(root, jobs=2)
 
 
 def test_feedback_before_autograde_asks_for_autograde(repo, tmp_path):
