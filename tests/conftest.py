@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,21 @@ def shared_explorer_pictures(tmp_path_factory):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("COURSE_EXPLORER_PICTURES", str(shared))
         yield shared
+
+@pytest.fixture(scope="session", autouse=True)
+def alembic_version_asked_once():
+    """nbgrader asks alembic for its database schema's version in a new process (about 2 s
+    of CPU) whenever it creates a gradebook, and the tests create dozens: each test process
+    asks once and gives nbgrader that same answer afterwards."""
+    import nbgrader.api
+
+    with pytest.MonkeyPatch.context() as path:  # the venv's alembic, as grader.cli finds it
+        path.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+        version = nbgrader.api.get_alembic_version()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nbgrader.api, "get_alembic_version", lambda: version)
+        yield version
+
 
 NAMESPACES = {"numpy": np, "array_api_strict": array_api_strict}
 _cupy, _ = probe_cupy()

@@ -2,13 +2,14 @@
 
 Every submission is built from lecture 03's released notebook and its solutions and
 graded in one batch through ``grader.cli.autograde`` (the code behind
-``make autograde``), sandboxed, on a copy of the course with a 5 s cell timeout instead
-of 30 s. Each test asserts the exact score of every graded cell, as a careful grader
-gives it; the attacks (reading the solutions or the gradebook, writing classmates' work
-or the course package, the network, processes left behind, killing the kernel, patching
-the checks or the explorers' pictures, calling the reference in disguise) must fail,
-cost only the exercise they were in, and leave nothing changed outside the submission's
-own output.
+``make autograde``), sandboxed, on a copy of the course with a 10 s cell timeout instead
+of 30 s (ten times what its slowest cell needs on an idle machine, so that a busy one times
+out only the loops, which sleep: waiting for them costs no CPU). Each test asserts the
+exact score of every graded cell, as a careful grader gives it; the attacks (reading the
+solutions or the gradebook, writing classmates' work or the course package, the network,
+processes left behind, killing the kernel, patching the checks or the explorers'
+pictures, calling the reference in disguise) must fail, cost only the exercise they were
+in, and leave nothing changed outside the submission's own output.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ pytestmark = [
 ]
 
 A = "03-sgd"
-TIMEOUT = 5
+TIMEOUT = 10
 FULL = {"test_sgd_step": 2, "test_sgd_step_hidden": 1, "test_sgd_noise_floor": 2, "test_sgd_noise_floor_hidden": 1,
         "test_linear_decay": 2, "test_linear_decay_hidden": 1, "test_minibatches": 2, "test_minibatches_hidden": 1}
 # The gradebook, found from the kernel's working directory (grading/autograded/<student>/<a>/).
@@ -250,7 +251,8 @@ def _submissions(repo: Path, released, solution, root: Path, port: int) -> dict[
     )
 
     subs["looping"] = _solved(released, solution,
-                              minibatches=_in_body(answers["minibatches"], "minibatches", "while True: pass"))
+                              minibatches=_in_body(answers["minibatches"], "minibatches",  # sleeps: no CPU spent
+                                                   "import time\n    while True:\n        time.sleep(0.05)"))
 
     # the released notebook, unsolved, plus a cell writing manual scores into the gradebook
     nb = copy.deepcopy(released)

@@ -54,9 +54,11 @@ IMG = re.compile(r'<img [^>]*src="data:image/png;base64,([^"]+)"')
 
 @pytest.fixture(scope="module", autouse=True)
 def own_pictures_folder(shared_explorer_pictures):
-    """This module tests the cache in grading/.explorer-pictures itself: no shared folder."""
+    """This module tests the cache in grading/.explorer-pictures itself: no shared folder,
+    and none of the pictures that modules graded before in this process keep in memory."""
     with pytest.MonkeyPatch.context() as env:
         env.delenv("COURSE_EXPLORER_PICTURES")
+        env.setattr(explorers, "_MEMORY", {})
         yield
 
 

@@ -1,12 +1,13 @@
 """Grading a class in one batch (grader.batch behind `make autograde JOBS=N`).
 
-Lecture 03 is released once in a course copy (cells time out after 3 s) with four
-submissions: ``honest`` (the solutions), ``edited`` (a wrong ``sgd_step`` and a rewritten
-title: two tamper-report rows), ``untouched`` (the release) and ``looping`` (an endless
-loop in ``minibatches``: its two graded tests time out). Each batch grades its own copy
-of that course: serially, with two worker processes, on a two-worker Dask LocalCluster,
-and with a worker killed half-way; all must leave the same gradebook, autograded
-notebooks, tamper report and feedback as the serial batch.
+Lecture 03 is released once in a course copy (cells time out after 10 s, ten times what
+the slowest needs on an idle machine) with four submissions: ``honest`` (the solutions),
+``edited`` (a wrong ``sgd_step`` and a rewritten title: two tamper-report rows),
+``untouched`` (the release) and ``looping`` (an endless loop in ``minibatches``, one
+that sleeps, so that its wait costs no CPU: its two graded tests time out). Each batch
+grades its own copy of that course: serially, with two worker processes, on a two-worker
+Dask LocalCluster, and with a worker killed half-way; all must leave the same gradebook,
+autograded notebooks, tamper report and feedback as the serial batch.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from grader import batch, cli
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 
 A = "03-sgd"
-TIMEOUT = 3
+TIMEOUT = 10
 # A duration printed by a notebook (lecture 03 times minibatch sizes): "354.9 ms", "22 µs".
 DURATION = re.compile(r" *\d+(\.\d+)? *(ns|µs|us|ms|s)\b")
 STUDENTS = ("edited", "honest", "looping", "untouched")
@@ -66,7 +67,8 @@ def released(repo, tmp_path_factory) -> Path:
         "honest": _solved(release, solution),
         "edited": edited,
         "untouched": copy.deepcopy(release),
-        "looping": _solved(release, solution, minibatches=_in_body(answers["minibatches"], "minibatches", "while True: pass")),
+        "looping": _solved(release, solution, minibatches=_in_body(
+            answers["minibatches"], "minibatches", "import time\n    while True:\n        time.sleep(0.05)")),
     }
     for student, nb in notebooks.items():
         (root / "grading" / "submitted" / student / A).mkdir(parents=True)

@@ -4,7 +4,8 @@ release -> three students' submissions -> autograde -> feedback -> grades, throu
 grader.cli (the code behind `make release|autograde|feedback|grades`):
 
 * alice submits the solution notebooks: full marks;
-* bob submits the released notebooks untouched: zero;
+* bob submits the released notebooks untouched: zero, and each demo that waits for an
+  exercise prints the hint naming it;
 * carol fills every exercise correctly except one, which holds a typical mistake
   from tests/mutants/<function>/: she loses points on that exercise's graded cells
   only.
@@ -16,6 +17,7 @@ counts it (and bob's untouched notebook as not attempted) in every lecture.
 
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
 import html.parser
@@ -194,6 +196,26 @@ def test_bob_gets_zero(course, assignment):
     scored = {cell: score for cell, score in cells.items() if score[0] != 0}
     assert not scored, f"the untouched release of {assignment} scores: {scored} (score, max)"
     assert not course["pending"]["bob", assignment], "an untouched written answer scores 0 without a grader"
+
+
+def _without_magics(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+
+
+def test_bobs_demos_print_a_hint(course, assignment):
+    """Every lecture has demos guarded by ``exercise_demo``; with the exercises as
+    released, each prints the hint naming every exercise it waits for."""
+    graded = nbformat.read(course["root"] / "grading" / "autograded" / "bob" / assignment / f"{assignment}.ipynb",
+                           as_version=4)
+    demos = [(cell, node) for cell in graded.cells if cell.cell_type == "code"
+             for node in ast.walk(ast.parse(_without_magics(cell.source)))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "exercise_demo"]
+    assert demos, "no demo cell guarded by exercise_demo"
+    for cell, node in demos:
+        names = [arg.value for arg in node.args]
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        assert names and "Implement" in text and all(f"`{name}`" in text for name in names), (
+            f"demo cell {_nbgrader(cell).get('grade_id', cell.get('id'))} printed {text!r}, no hint about {names}")
 
 
 def test_carol_loses_points_only_on_her_mistake(course, assignment):

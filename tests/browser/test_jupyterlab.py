@@ -91,6 +91,9 @@ def test_run_all_reaches_the_end_and_every_control_redraws(lab, notebook) -> Non
     unexpected = [(index, text) for index, text in errors
                   if index not in graded or "NotImplementedError" not in text]
     assert not unexpected, f"cells other than unfinished graded tests show errors: {unexpected}"
+    silent = sorted(index for index in graded if cells[index]["cell_type"] == "code" and _code_lines(cells[index])
+                    and index not in dict(errors))
+    assert not silent, f"graded test cells {silent} pass with the exercises unfinished"
     failing_tests = {_nbgrader(cells[index])["grade_id"] for index, _ in errors}
     for exercise in (_nbgrader(cell)["grade_id"] for cell in cells
                      if _nbgrader(cell).get("solution") and cell["cell_type"] == "code"):
