@@ -439,6 +439,18 @@ def score_picture(summary: Summary) -> str:
     return _png(fig)
 
 
+def _percent_of_all(fig, ax, names: list[str], xlabel: str) -> str:
+    """The PNG of ``fig`` whose ``ax`` has one row of bars per name, top down, on 0–100 %,
+    with its legend above the plot."""
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(xlabel)
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize="small")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
 def exercise_picture(summary: Summary) -> str:
     names = [e.name for e in summary.exercises]
     fig = _figure(6.5, 1.3 + 0.42 * len(names), names, top=0.45)
@@ -449,13 +461,7 @@ def exercise_picture(summary: Summary) -> str:
             color="#9ecae9", label="pass the visible tests")
     ax.barh([i - 0.2 for i in y], [100 * e.hidden_too / n for e in summary.exercises], height=0.4,
             color="#4c78a8", label="pass the hidden tests too")
-    ax.set_yticks(y, names)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% of submissions")
-    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize="small")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
+    return _percent_of_all(fig, ax, names, "% of submissions")
 
 
 def mistakes_picture(summary: Summary, top: int = 12) -> str | None:
@@ -483,13 +489,7 @@ def index_picture(summaries: list[Summary]) -> str | None:
     y = range(len(shown))
     ax.barh(y, [100 * s.mean / s.max_score for s in shown], color="#4c78a8", label="mean")
     ax.plot([100 * s.median / s.max_score for s in shown], list(y), "D", color="#333333", label="median")
-    ax.set_yticks(list(y), [s.name for s in shown])
-    ax.invert_yaxis()
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% of the assignment's points")
-    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, fontsize="small")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
+    return _percent_of_all(fig, ax, [s.name for s in shown], "% of the assignment's points")
 
 
 # ------------------------------------------------------------------ pages
